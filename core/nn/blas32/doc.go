@@ -1,0 +1,38 @@
+// Package blas32 is a small pure-Go float32 matrix product (GEMM) for the
+// network code of halo: training through gorgonia and the hand-written
+// inference kernels.
+//
+// It exists because gorgonia's default BLAS (gonum) runs its float32 product
+// in plain Go in js/wasm, where a register-blocked kernel is about 1.5x faster
+// (ANCHORS.md: gonum Sgemm 0.79 GFLOPS, 4x4 kernel 1.24 GFLOPS in Node).
+//
+// # Layout
+//
+// All matrices are row-major with a leading dimension (stride between rows),
+// as in gonum's blas.Float32: element (i, j) of an m×n matrix a with leading
+// dimension lda is a[i*lda+j], lda >= n.
+//
+// # Algorithm
+//
+// Gemm packs blocks of A into panels of MR rows and blocks of B into panels
+// of NR columns (zero-padded at the edges), then runs an MR×NR register-blocked
+// micro-kernel over each pair of panels (Goto & van de Geijn 2008,
+// doi:10.1145/1356052.1356053). PackedB keeps a packed right-hand matrix for
+// repeated products (network weights); GemmRows multiplies it by rows of A
+// gathered at arbitrary offsets, which fuses the im2col step of a 1-D
+// convolution into packing.
+//
+// Naive is the reference triple loop used by the tests.
+//
+// # gorgonia
+//
+// Implementation satisfies gorgonia.BLAS and tensor.BLAS: it routes Sgemm to
+// Gemm and everything else to gonum's blas/gonum.Implementation. Plug it in
+// with gorgonia.Use(blas32.Implementation{}) (which also calls tensor.Use).
+//
+// Natively gonum's assembly Sgemm (which also runs on all cores) is faster
+// than Gemm; in js/wasm Gemm is about 7x faster than gonum (BenchmarkGemm).
+//
+// Buffers: Gemm takes its packing buffers from a sync.Pool; GemmRows and
+// PackedB.Pack with a reused destination do not allocate.
+package blas32

@@ -1,0 +1,197 @@
+package blas32
+
+import (
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// Micro-kernel and blocking sizes.
+const (
+	// MR is the number of rows of a micro-tile (A panel height). NR, the
+	// number of columns (B panel width), is 8 in js/wasm and 4 elsewhere:
+	// the widest tiles whose accumulators stay in registers, measured with
+	// BenchmarkGemm.
+	MR = 2
+
+	kc = 256 // depth of a packed block
+	mc = 128 // rows of a packed A block
+	nc = 512 // columns of a packed B block
+)
+
+var packPool = sync.Pool{New: func() any {
+	buf := make([]float32, mc*kc+kc*nc)
+	return &buf
+}}
+
+// Gemm computes
+//
+//	C = alpha * op(A) * op(B) + beta * C
+//
+// for row-major matrices, where op(X) is X or its transpose according to tA
+// and tB, op(A) is m×k, op(B) is k×n and C is m×n. The arguments follow
+// gonum's blas.Float32.Sgemm. When beta is zero C is not read (NaN in C does
+// not propagate). Gemm panics with a "blas32: ..." message on bad sizes or
+// short slices.
+func Gemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkGemm(tA, tB, m, n, k, a, lda, b, ldb, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	scaleC(m, n, beta, c, ldc)
+	if k == 0 || alpha == 0 {
+		return
+	}
+	bufp := packPool.Get().(*[]float32)
+	buf := *bufp
+	pa := buf[:mc*kc]
+	pb := buf[mc*kc:]
+	transA := tA != blas.NoTrans
+	transB := tB != blas.NoTrans
+	var acc [MR * NR]float32 // written by kernel
+	for j0 := 0; j0 < n; j0 += nc {
+		nb := min(nc, n-j0)
+		npan := (nb + NR - 1) / NR
+		for p0 := 0; p0 < k; p0 += kc {
+			kb := min(kc, k-p0)
+			packB(pb, b, ldb, transB, p0, kb, j0, nb)
+			for i0 := 0; i0 < m; i0 += mc {
+				mb := min(mc, m-i0)
+				mpan := (mb + MR - 1) / MR
+				packA(pa, a, lda, transA, i0, mb, p0, kb)
+				for ip := 0; ip < mpan; ip++ {
+					ap := pa[ip*kb*MR : (ip+1)*kb*MR]
+					i := i0 + ip*MR
+					mr := min(MR, m-i)
+					for jp := 0; jp < npan; jp++ {
+						bp := pb[jp*kb*NR : (jp+1)*kb*NR]
+						kernel(kb, ap, bp, &acc)
+						j := j0 + jp*NR
+						nr := min(NR, n-j)
+						for r := 0; r < mr; r++ {
+							row := c[(i+r)*ldc+j : (i+r)*ldc+j+nr]
+							ar := acc[r*NR : r*NR+nr]
+							for q := range row {
+								row[q] += alpha * ar[q]
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	packPool.Put(bufp)
+}
+
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	switch beta {
+	case 1:
+	case 0:
+		for i := 0; i < m; i++ {
+			clear(c[i*ldc : i*ldc+n])
+		}
+	default:
+		for i := 0; i < m; i++ {
+			row := c[i*ldc : i*ldc+n]
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+}
+
+func checkGemm(tA, tB blas.Transpose, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic("blas32: negative dimension")
+	}
+	ar, ac := m, k
+	if tA != blas.NoTrans {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if tB != blas.NoTrans {
+		br, bc = n, k
+	}
+	if lda < max(1, ac) || ldb < max(1, bc) || ldc < max(1, n) {
+		panic("blas32: bad leading dimension")
+	}
+	if ar > 0 && ac > 0 && len(a) < (ar-1)*lda+ac {
+		panic("blas32: short A")
+	}
+	if br > 0 && bc > 0 && len(b) < (br-1)*ldb+bc {
+		panic("blas32: short B")
+	}
+	if m > 0 && n > 0 && len(c) < (m-1)*ldc+n {
+		panic("blas32: short C")
+	}
+}
+
+// packA packs rows i0..i0+mb, depth p0..p0+kb of op(A) into panels of MR rows:
+// dst[(panel*kb+p)*MR+r]. Rows past mb are zero.
+func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
+	mpan := (mb + MR - 1) / MR
+	for ip := 0; ip < mpan; ip++ {
+		d := dst[ip*kb*MR : (ip+1)*kb*MR]
+		rows := min(MR, mb-ip*MR)
+		i := i0 + ip*MR
+		if !trans {
+			if rows == MR {
+				r0 := a[i*lda+p0 : i*lda+p0+kb]
+				r1 := a[(i+1)*lda+p0 : (i+1)*lda+p0+kb]
+				for p := range r0 {
+					dp := d[p*MR : p*MR+MR : p*MR+MR]
+					dp[0], dp[1] = r0[p], r1[p]
+				}
+				continue
+			}
+			clear(d)
+			for r := 0; r < rows; r++ {
+				row := a[(i+r)*lda+p0 : (i+r)*lda+p0+kb]
+				for p, v := range row {
+					d[p*MR+r] = v
+				}
+			}
+			continue
+		}
+		// op(A)[i][p] = a[p*lda+i]
+		for p := 0; p < kb; p++ {
+			src := a[(p0+p)*lda+i:]
+			dp := d[p*MR : p*MR+MR]
+			for r := 0; r < MR; r++ {
+				if r < rows {
+					dp[r] = src[r]
+				} else {
+					dp[r] = 0
+				}
+			}
+		}
+	}
+}
+
+// packB packs depth p0..p0+kb, columns j0..j0+nb of op(B) into panels of NR
+// columns: dst[(panel*kb+p)*NR+q]. Columns past nb are zero.
+func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
+	npan := (nb + NR - 1) / NR
+	for jp := 0; jp < npan; jp++ {
+		d := dst[jp*kb*NR : (jp+1)*kb*NR]
+		cols := min(NR, nb-jp*NR)
+		j := j0 + jp*NR
+		if !trans {
+			for p := 0; p < kb; p++ {
+				src := b[(p0+p)*ldb+j : (p0+p)*ldb+j+cols]
+				dp := d[p*NR : p*NR+NR]
+				copy(dp, src)
+				clear(dp[cols:])
+			}
+			continue
+		}
+		// op(B)[p][j] = b[j*ldb+p]
+		clear(d)
+		for q := 0; q < cols; q++ {
+			src := b[(j+q)*ldb+p0 : (j+q)*ldb+p0+kb]
+			for p, v := range src {
+				d[p*NR+q] = v
+			}
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package blas32
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/floats/scalar"
+)
+
+// tol is the float32 tolerance relative to sqrt(k): sums of k products of
+// values in [-1, 1] computed in different orders.
+const tol = 1e-5
+
+func randSlice(rng *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = float32(rng.Float64()*2 - 1)
+	}
+	return s
+}
+
+func TestGemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct {
+		name        string
+		m, n, k     int
+		alpha, beta float32
+	}{
+		{"one", 1, 1, 1, 1, 0},
+		{"empty k", 3, 5, 0, 1, 0.5},
+		{"tile", MR, NR, 7, 1, 0},
+		{"edges", 5, 9, 3, 1.5, 1},
+		{"conv forward", 130, 40, 120, 1, 0},
+		{"conv backward weights", 120, 40, 300, 1, 1},
+		{"blocks", 2*mc + 3, nc + 11, kc + 5, -0.5, 2},
+		{"alpha zero", 4, 4, 4, 0, 3},
+	} {
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+				name := fmt.Sprintf("%s/%c%c", tc.name, tA, tB)
+				lda, ar := tc.k+2, tc.m
+				if tA == blas.Trans {
+					lda, ar = tc.m+1, tc.k
+				}
+				ldb, br := tc.n+3, tc.k
+				if tB == blas.Trans {
+					ldb, br = tc.k+1, tc.n
+				}
+				ldc := tc.n + 1
+				a := randSlice(rng, max(1, ar*lda))
+				b := randSlice(rng, max(1, br*ldb))
+				c := randSlice(rng, tc.m*ldc)
+				want := append([]float32(nil), c...)
+				Gemm(tA, tB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, c, ldc)
+				Naive(tA, tB, tc.m, tc.n, tc.k, tc.alpha, a, lda, b, ldb, tc.beta, want, ldc)
+				limit := tol * math.Sqrt(float64(tc.k+1))
+				for i := range c {
+					if !scalar.EqualWithinAbs(float64(c[i]), float64(want[i]), limit) {
+						t.Fatalf("%s: c[%d] = %v, want %v", name, i, c[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestGemmBetaZeroIgnoresNaN(t *testing.T) {
+	a := []float32{1, 2, 3, 4}
+	c := []float32{float32(math.NaN()), float32(math.Inf(1)), 0, 0}
+	Gemm(blas.NoTrans, blas.NoTrans, 2, 2, 2, 1, a, 2, a, 2, 0, c, 2)
+	want := []float32{7, 10, 15, 22} // [[1 2][3 4]]^2 by hand
+	for i := range c {
+		if c[i] != want[i] {
+			t.Fatalf("c = %v, want %v", c, want)
+		}
+	}
+}
+
+func TestGemmRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct {
+		name       string
+		m, n, k    int
+		bias, relu bool
+	}{
+		{"plain", 9, 13, 6, false, false},
+		{"bias relu", 17, 40, 90, true, true},
+		{"one row", 1, 3, 2, true, false},
+	} {
+		a := randSlice(rng, tc.m*tc.k+50)
+		b := randSlice(rng, tc.k*tc.n)
+		var bias []float32
+		if tc.bias {
+			bias = randSlice(rng, tc.n)
+		}
+		aOff := make([]int, tc.m)
+		cOff := make([]int, tc.m)
+		for i := range aOff {
+			aOff[i] = rng.IntN(len(a) - tc.k + 1)
+			cOff[i] = (tc.m - 1 - i) * (tc.n + 2)
+		}
+		var pb PackedB
+		pb.Pack(tc.k, tc.n, b, tc.n, false)
+		c := make([]float32, tc.m*(tc.n+2))
+		GemmRows(c, cOff, a, aOff, &pb, bias, tc.relu, make([]float32, MR*tc.k))
+		for i := 0; i < tc.m; i++ {
+			want := make([]float32, tc.n)
+			Naive(blas.NoTrans, blas.NoTrans, 1, tc.n, tc.k, 1, a[aOff[i]:], tc.k, b, tc.n, 0, want, tc.n)
+			for j, w := range want {
+				if bias != nil {
+					w += bias[j]
+				}
+				if tc.relu && w < 0 {
+					w = 0
+				}
+				if got := c[cOff[i]+j]; !scalar.EqualWithinAbs(float64(got), float64(w), tol*math.Sqrt(float64(tc.k))) {
+					t.Fatalf("%s: row %d col %d = %v, want %v", tc.name, i, j, got, w)
+				}
+			}
+		}
+	}
+}
+
+func TestGemmRowsNoAlloc(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var pb PackedB
+	pb.Pack(12, 10, randSlice(rng, 120), 12, true)
+	a := randSlice(rng, 100)
+	aOff := []int{0, 3, 9, 20, 40}
+	cOff := []int{0, 10, 20, 30, 40}
+	c := make([]float32, 50)
+	work := make([]float32, MR*12)
+	if n := testing.AllocsPerRun(10, func() { GemmRows(c, cOff, a, aOff, &pb, nil, false, work) }); n != 0 {
+		t.Errorf("GemmRows allocates %v times per run", n)
+	}
+}
+
+func TestImplementationSgemm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var impl blas.Float32 = Implementation{}
+	for _, s := range [][3]int{{2, 3, 4}, {64, 40, 120}, {1, 50, 50}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b := randSlice(rng, m*k), randSlice(rng, k*n)
+		c, want := make([]float32, m*n), make([]float32, m*n)
+		impl.Sgemm(blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, 0, c, n)
+		gonum.Implementation{}.Sgemm(blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, 0, want, n)
+		for i := range c {
+			if !scalar.EqualWithinAbs(float64(c[i]), float64(want[i]), tol*math.Sqrt(float64(k))) {
+				t.Fatalf("%v: c[%d] = %v, want %v", s, i, c[i], want[i])
+			}
+		}
+	}
+}

@@ -1,0 +1,108 @@
+package blas32
+
+// PackedB is a k×n right-hand matrix packed once into panels of NR columns
+// (zero-padded), for repeated products with GemmRows.
+type PackedB struct {
+	K, N int
+	data []float32
+}
+
+// Pack packs the k×n row-major matrix b (leading dimension ldb) into p,
+// reusing p's storage when it is large enough. When trans is set, b holds the
+// n×k transpose instead.
+func (p *PackedB) Pack(k, n int, b []float32, ldb int, trans bool) {
+	if k < 0 || n < 0 {
+		panic("blas32: negative dimension")
+	}
+	br, bc := k, n
+	if trans {
+		br, bc = n, k
+	}
+	if ldb < max(1, bc) {
+		panic("blas32: bad leading dimension")
+	}
+	if br > 0 && bc > 0 && len(b) < (br-1)*ldb+bc {
+		panic("blas32: short B")
+	}
+	size := ((n + NR - 1) / NR) * NR * k
+	if cap(p.data) < size {
+		p.data = make([]float32, size)
+	}
+	p.data = p.data[:size]
+	p.K, p.N = k, n
+	if k > 0 && n > 0 {
+		packB(p.data, b, ldb, trans, 0, k, 0, n)
+	}
+}
+
+// GemmRows computes, for each row i of a gathered left-hand matrix,
+//
+//	c[cOff[i]+j] = f(bias[j] + sum_p a[aOff[i]+p] * B[p][j]),  j < b.N, p < b.K
+//
+// where f is max(0, ·) when relu is set and the identity otherwise; bias may be
+// nil (zero). Rows of A may overlap (im2col of a 1-D convolution is a window
+// of the padded input). work is scratch space of at least MR*b.K values (WorkLen).
+// GemmRows does not allocate. It panics if len(aOff) != len(cOff), work is
+// short or bias is neither nil nor of length b.N.
+func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, relu bool, work []float32) {
+	if len(aOff) != len(cOff) {
+		panic("blas32: row offset length mismatch")
+	}
+	k, n := b.K, b.N
+	if len(work) < MR*k {
+		panic("blas32: short work")
+	}
+	if bias != nil && len(bias) != n {
+		panic("blas32: bias length mismatch")
+	}
+	m := len(aOff)
+	npan := (n + NR - 1) / NR
+	ap := work[:MR*k]
+	var acc [MR * NR]float32
+	for i := 0; i < m; i += MR {
+		mr := min(MR, m-i)
+		if mr == MR {
+			r0 := a[aOff[i] : aOff[i]+k]
+			r1 := a[aOff[i+1] : aOff[i+1]+k]
+			for p := range r0 {
+				dp := ap[p*MR : p*MR+MR : p*MR+MR]
+				dp[0], dp[1] = r0[p], r1[p]
+			}
+		} else {
+			clear(ap)
+			for r := 0; r < mr; r++ {
+				row := a[aOff[i+r] : aOff[i+r]+k]
+				for p, v := range row {
+					ap[p*MR+r] = v
+				}
+			}
+		}
+		for jp := 0; jp < npan; jp++ {
+			kernel(k, ap, b.data[jp*k*NR:(jp+1)*k*NR], &acc)
+			j := jp * NR
+			nr := min(NR, n-j)
+			for r := 0; r < mr; r++ {
+				row := c[cOff[i+r]+j : cOff[i+r]+j+nr]
+				ar := acc[r*NR : r*NR+nr]
+				if bias != nil {
+					bs := bias[j : j+nr]
+					for q := range row {
+						v := ar[q] + bs[q]
+						if relu && v < 0 {
+							v = 0
+						}
+						row[q] = v
+					}
+					continue
+				}
+				for q := range row {
+					v := ar[q]
+					if relu && v < 0 {
+						v = 0
+					}
+					row[q] = v
+				}
+			}
+		}
+	}
+}
