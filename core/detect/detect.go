@@ -1,0 +1,213 @@
+package detect
+
+import (
+	"context"
+	"math"
+
+	"halo/core/grid"
+)
+
+// PairScorer scores encoded pixel pairs: a trained pair network.
+//
+// ScorePairs writes into dst[k] the probability (sigmoid output, in [0, 1])
+// that pair k is dissimilar, where row k of diffs,
+// diffs[k*D() : (k+1)*D()], is |x_T - x_j| over the D layers.
+// len(diffs) = len(dst)*D(). ScorePairs may be called with any len(dst) up
+// to Options.Batch and must not keep diffs or dst.
+type PairScorer interface {
+	D() int
+	ScorePairs(dst []float32, diffs []float32)
+}
+
+// Defaults used when an Options field is zero.
+const (
+	DefaultInner = 13 // the paper's best window pair (13, 35), AUC 0.905
+	DefaultOuter = 35
+	// DefaultRingStep is the fast mode's ring stride: every DefaultRingStep-th
+	// ring cell is scored. Chosen from the nanling-li measurement (see
+	// doc.go and TestNanlingFastVsExact).
+	DefaultRingStep = 3
+	DefaultBatch    = 4096
+)
+
+// Options configures Detect and Sweep. A nil *Options means all defaults.
+type Options struct {
+	// Inner and Outer are the odd side lengths, in cells, of the square
+	// inner and outer windows, 1 <= Inner < Outer. Zero means DefaultInner
+	// and DefaultOuter. Sweep ignores them.
+	Inner, Outer int
+
+	// Exact scores every ring cell. Otherwise (fast mode) every RingStep-th
+	// cell of the ring is scored, see the package comment.
+	Exact bool
+
+	// RingStep is the fast mode's ring stride; 0 means DefaultRingStep,
+	// 1 means every ring cell (the same as Exact).
+	RingStep int
+
+	// Batch is the number of pairs per ScorePairs call; 0 means
+	// DefaultBatch.
+	Batch int
+
+	// Rows limits scoring to the rows [Rows[0], Rows[1]) of the grid, so
+	// that several workers can share a map; rows outside are left
+	// untouched. The zero value means all rows. Results do not depend on
+	// how the rows are split.
+	Rows [2]int
+}
+
+func (o *Options) defaults() Options {
+	var v Options
+	if o != nil {
+		v = *o
+	}
+	if v.Inner == 0 && v.Outer == 0 {
+		v.Inner, v.Outer = DefaultInner, DefaultOuter
+	}
+	if v.RingStep == 0 {
+		v.RingStep = DefaultRingStep
+	}
+	if v.RingStep < 0 {
+		panic("detect: negative ring step")
+	}
+	if v.Exact {
+		v.RingStep = 1
+	}
+	if v.Batch == 0 {
+		v.Batch = DefaultBatch
+	}
+	if v.Batch < 0 {
+		panic("detect: negative batch")
+	}
+	return v
+}
+
+func rowRange(o Options, g grid.Geom) (from, to int) {
+	from, to = o.Rows[0], o.Rows[1]
+	if from == 0 && to == 0 {
+		return 0, g.Rows
+	}
+	if from < 0 || to > g.Rows || from >= to {
+		panic("detect: row range out of the grid")
+	}
+	return from, to
+}
+
+// Detect computes the dual-window anomaly score of every cell of s in the
+// row range of opt into dst, which must have the geometry of s:
+//
+//	D(T) = mean over ring cells j of sigmoid(CNN(|x_T - x_j|))
+//
+// where the ring is the cells inside the Outer x Outer window centred on T
+// but outside its Inner x Inner window that lie on the grid and have data
+// (all layers finite). A cell without data, or whose ring has no valid cell,
+// gets NaN. High D = anomalous.
+//
+// Detect polls ctx and calls progress(done, total) (rows of the range; nil
+// means none) after each block of rows; it stops with ctx.Err() or the
+// error progress returns. It panics if dst's size differs from s, if
+// sc.D() != s.D(), or if the options are invalid.
+func Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, sc PairScorer, opt *Options, progress func(done, total int) error) error {
+	o := opt.defaults()
+	if dst == nil || dst.Cols != s.Cols || dst.Rows != s.Rows || len(dst.Data) != s.Len() {
+		panic("detect: destination size mismatch")
+	}
+	return run(ctx, []*grid.Grid{dst}, s, sc, [][2]int{{o.Inner, o.Outer}}, o, progress)
+}
+
+// Sweep computes the score maps of several (inner, outer) window pairs with
+// one scorer, e.g. the paper's eight (5,7) (5,9) (5,11) (5,13) (7,35) (9,35)
+// (11,35) (13,35). Every pair (T, j) is scored once and shared by all the
+// windows whose rings hold j, so the cost is that of the union of the rings
+// (for the paper's eight: the 35 x 35 window minus the central 5 x 5, 1,200
+// cells) rather than their sum (4,800). opt.Inner and opt.Outer are ignored;
+// everything else is as in Detect. The maps are returned in the order of
+// windows, NaN outside the row range.
+func Sweep(ctx context.Context, s *grid.Stack, sc PairScorer, windows [][2]int, opt *Options, progress func(done, total int) error) ([]*grid.Grid, error) {
+	o := opt.defaults()
+	dst := make([]*grid.Grid, len(windows))
+	for i := range dst {
+		dst[i] = grid.New(s.Geom)
+	}
+	if err := run(ctx, dst, s, sc, windows, o, progress); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+func run(ctx context.Context, dst []*grid.Grid, s *grid.Stack, sc PairScorer, windows [][2]int, o Options, progress func(done, total int) error) error {
+	if sc.D() != s.D() {
+		panic("detect: scorer and stack differ in layers")
+	}
+	from, to := rowRange(o, s.Geom)
+	p := newPlan(windows, o.RingStep)
+	mask := s.Mask()
+	cols := s.Cols
+	per := max(1, len(p.full)/p.step)
+	block := max(1, min(to-from, (4*o.Batch+cols*per-1)/(cols*per)))
+	e := newEngine(s, sc, mask, p, !o.Exact, o.Batch, block*cols)
+	out := make([][]float32, len(windows))
+	for w := range out {
+		out[w] = make([]float32, block*cols)
+	}
+	centres := make([]int, 0, block*cols)
+	nan := float32(math.NaN())
+	for r0 := from; r0 < to; r0 += block {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r1 := min(r0+block, to)
+		centres = centres[:0]
+		for t := r0 * cols; t < r1*cols; t++ {
+			if mask[t] {
+				centres = append(centres, t)
+			} else {
+				for _, g := range dst {
+					g.Data[t] = nan
+				}
+			}
+		}
+		e.score(centres, out)
+		for k, t := range centres {
+			for w, g := range dst {
+				g.Data[t] = out[w][k]
+			}
+		}
+		if progress != nil {
+			if err := progress(r1-from, to-from); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Pairs returns the number of pairs Detect (windows nil: opt.Inner,
+// opt.Outer) or Sweep (windows given) scores on s with opt, without
+// scoring: the cost of a run, to report the speed-up of the fast mode over
+// Exact.
+func Pairs(s *grid.Stack, windows [][2]int, opt *Options) int {
+	o := opt.defaults()
+	if windows == nil {
+		windows = [][2]int{{o.Inner, o.Outer}}
+	}
+	from, to := rowRange(o, s.Geom)
+	p := newPlan(windows, o.RingStep)
+	mask := s.Mask()
+	e := newEngine(s, nil, mask, p, !o.Exact, 1, 0)
+	cols, rows := s.Cols, s.Rows
+	n := 0
+	for t := from * cols; t < to*cols; t++ {
+		if !mask[t] {
+			continue
+		}
+		r, c := t/cols, t%cols
+		for _, of := range e.offsets(c, r) {
+			rr, cc := r+int(of.dr), c+int(of.dc)
+			if rr >= 0 && rr < rows && cc >= 0 && cc < cols && mask[rr*cols+cc] {
+				n++
+			}
+		}
+	}
+	return n
+}
