@@ -1,0 +1,285 @@
+package alad
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// blockRows is the number of rows scored together by Score.
+const blockRows = 64
+
+// dense is an exported dense layer: out = in W + B, W row-major In x Out.
+type dense struct {
+	In, Out int
+	W, B    []float32
+}
+
+// Model is a trained ALAD model reduced to what the score needs: the
+// averaged weights of E, G and the two hidden layers of Dxx, with spectral
+// normalisation folded in.
+type Model struct {
+	d    int
+	arch Arch
+	e    [3]dense // LReLU, LReLU, linear
+	g    [3]dense // ReLU, ReLU, linear
+	f    [2]dense // Dxx hidden layers, LReLU; f[0].In = 2D, rows [0,D) take x, [D,2D) take x'
+
+	scratch []float32
+}
+
+// Dim returns the number of values per row the model scores.
+func (m *Model) Dim() int { return m.d }
+
+// Arch returns the layer widths of the model.
+func (m *Model) Arch() Arch { return m.arch }
+
+func (m *Model) layers() []*dense {
+	return []*dense{&m.e[0], &m.e[1], &m.e[2], &m.g[0], &m.g[1], &m.g[2], &m.f[0], &m.f[1]}
+}
+
+func newModel(d int, a Arch) *Model {
+	m := &Model{d: d, arch: a}
+	L := a.Latent
+	shapes := [][2]int{{d, a.Enc1}, {a.Enc1, a.Enc2}, {a.Enc2, L}, {L, a.Gen1}, {a.Gen1, a.Gen2}, {a.Gen2, d}, {2 * d, a.Dxx1}, {a.Dxx1, a.Dxx2}}
+	for i, l := range m.layers() {
+		*l = dense{In: shapes[i][0], Out: shapes[i][1], W: make([]float32, shapes[i][0]*shapes[i][1]), B: make([]float32, shapes[i][1])}
+	}
+	return m
+}
+
+// Clone returns an independent copy of m (for use in another goroutine).
+func (m *Model) Clone() *Model {
+	c := newModel(m.d, m.arch)
+	src := m.layers()
+	for i, l := range c.layers() {
+		copy(l.W, src[i].W)
+		copy(l.B, src[i].B)
+	}
+	return c
+}
+
+func (m *Model) ensureScratch() {
+	a := m.arch
+	w := max(a.Enc1, a.Enc2, a.Latent, a.Gen1, a.Gen2, m.d, a.Dxx1, a.Dxx2)
+	// h, h2 (ping-pong), rec, a0 (shared x-part of f[0]), p, q1, q2
+	need := blockRows * w * 7
+	if len(m.scratch) < need {
+		m.scratch = make([]float32, need)
+	}
+}
+
+// Score writes the anomaly score A(x) = || f_xx(x, x) - f_xx(x, G(E(x))) ||_1
+// of each row of x (rows of Dim() values, cell-major) into dst and returns
+// it. A nil dst is allocated; otherwise len(dst) must equal the number of
+// rows. Score panics if len(x) is not a multiple of Dim(). Rows holding
+// NaN give NaN. It allocates nothing after its first call on m.
+func (m *Model) Score(dst, x []float32) []float32 {
+	d := m.d
+	if len(x)%d != 0 {
+		panic("alad: len(x) is not a multiple of the model dimension")
+	}
+	n := len(x) / d
+	if dst == nil {
+		dst = make([]float32, n)
+	} else if len(dst) != n {
+		panic("alad: len(dst) differs from the number of rows")
+	}
+	m.ensureScratch()
+	for r0 := 0; r0 < n; r0 += blockRows {
+		r := min(blockRows, n-r0)
+		m.scoreBlock(dst[r0:r0+r], x[r0*d:(r0+r)*d], r)
+	}
+	return dst
+}
+
+func (m *Model) scoreBlock(dst, x []float32, r int) {
+	a := m.arch
+	w := max(a.Enc1, a.Enc2, a.Latent, a.Gen1, a.Gen2, m.d, a.Dxx1, a.Dxx2)
+	s := blockRows * w
+	h1, h2, rec := m.scratch[:s], m.scratch[s:2*s], m.scratch[2*s:3*s]
+	ax, p, q1, q2 := m.scratch[3*s:4*s], m.scratch[4*s:5*s], m.scratch[5*s:6*s], m.scratch[6*s:7*s]
+
+	forward(h1, x, r, &m.e[0])
+	leaky(h1[:r*m.e[0].Out])
+	forward(h2, h1, r, &m.e[1])
+	leaky(h2[:r*m.e[1].Out])
+	forward(h1, h2, r, &m.e[2]) // z
+	forward(h2, h1, r, &m.g[0])
+	rectify(h2[:r*m.g[0].Out])
+	forward(h1, h2, r, &m.g[1])
+	rectify(h1[:r*m.g[1].Out])
+	forward(rec, h1, r, &m.g[2])
+
+	f0, f1 := &m.f[0], &m.f[1]
+	d, n1 := m.d, f0.Out
+	wx, wx2 := f0.W[:d*n1], f0.W[d*n1:]
+	setBias(ax, r, f0.B)
+	gemmAcc(ax, x, r, d, wx, n1)
+
+	copy(p[:r*n1], ax[:r*n1])
+	gemmAcc(p, x, r, d, wx2, n1)
+	leaky(p[:r*n1])
+	forward(q1, p, r, f1)
+	leaky(q1[:r*f1.Out])
+
+	copy(p[:r*n1], ax[:r*n1])
+	gemmAcc(p, rec, r, d, wx2, n1)
+	leaky(p[:r*n1])
+	forward(q2, p, r, f1)
+	leaky(q2[:r*f1.Out])
+
+	n2 := f1.Out
+	for i := range r {
+		var sum float32
+		u, v := q1[i*n2:(i+1)*n2], q2[i*n2:(i+1)*n2]
+		for j := range u {
+			sum += abs32(u[j] - v[j])
+		}
+		dst[i] = sum
+	}
+}
+
+// forward sets out = in W + B for r rows.
+func forward(out, in []float32, r int, l *dense) {
+	setBias(out, r, l.B)
+	gemmAcc(out, in, r, l.In, l.W, l.Out)
+}
+
+func setBias(out []float32, r int, b []float32) {
+	n := len(b)
+	for i := range r {
+		copy(out[i*n:(i+1)*n], b)
+	}
+}
+
+// gemmAcc adds in (r x k) times w (k x n) to out (r x n), four rows at a
+// time so that each row of w is loaded once per four output rows.
+func gemmAcc(out, in []float32, r, k int, w []float32, n int) {
+	i := 0
+	for ; i+4 <= r; i += 4 {
+		o0 := out[i*n : (i+1)*n]
+		o1 := out[(i+1)*n : (i+2)*n]
+		o2 := out[(i+2)*n : (i+3)*n]
+		o3 := out[(i+3)*n : (i+4)*n]
+		a0 := in[i*k : (i+1)*k]
+		a1 := in[(i+1)*k : (i+2)*k]
+		a2 := in[(i+2)*k : (i+3)*k]
+		a3 := in[(i+3)*k : (i+4)*k]
+		for t := range k {
+			wr := w[t*n : (t+1)*n]
+			x0, x1, x2, x3 := a0[t], a1[t], a2[t], a3[t]
+			o0, o1, o2, o3 := o0[:len(wr)], o1[:len(wr)], o2[:len(wr)], o3[:len(wr)]
+			for j, wv := range wr {
+				o0[j] += x0 * wv
+				o1[j] += x1 * wv
+				o2[j] += x2 * wv
+				o3[j] += x3 * wv
+			}
+		}
+	}
+	for ; i < r; i++ {
+		o := out[i*n : (i+1)*n]
+		a := in[i*k : (i+1)*k]
+		for t := range k {
+			wr := w[t*n : (t+1)*n]
+			x0 := a[t]
+			o := o[:len(wr)]
+			for j, wv := range wr {
+				o[j] += x0 * wv
+			}
+		}
+	}
+}
+
+func leaky(x []float32) {
+	for i, v := range x {
+		if v < 0 {
+			x[i] = lreluSlope * v
+		}
+	}
+}
+
+func rectify(x []float32) {
+	for i, v := range x {
+		if v < 0 {
+			x[i] = 0
+		}
+	}
+}
+
+func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
+
+// Binary format: magic "HALOALAD", uint32 version, uint32 D, 12 uint32 Arch
+// widths (in Arch field order), then for each layer (E1..E3, G1..G3, Dxx1,
+// Dxx2) W then B as little-endian float32.
+const (
+	magic   = "HALOALAD"
+	version = 1
+)
+
+// ErrFormat is returned by UnmarshalBinary for data that is not a model.
+var ErrFormat = errors.New("alad: not a serialised ALAD model (wrong magic, version or length)")
+
+// MarshalBinary encodes the model weights.
+func (m *Model) MarshalBinary() ([]byte, error) {
+	buf := []byte(magic)
+	buf = binary.LittleEndian.AppendUint32(buf, version)
+	buf = binary.LittleEndian.AppendUint32(buf, uint32(m.d))
+	for _, w := range m.arch.widths() {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(w))
+	}
+	for _, l := range m.layers() {
+		for _, v := range l.W {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+		}
+		for _, v := range l.B {
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
+		}
+	}
+	return buf, nil
+}
+
+// UnmarshalBinary decodes a model written by MarshalBinary into m.
+func (m *Model) UnmarshalBinary(data []byte) error {
+	const head = len(magic) + 4*(2+12)
+	if len(data) < head || string(data[:len(magic)]) != magic {
+		return ErrFormat
+	}
+	u := func(i int) int { return int(binary.LittleEndian.Uint32(data[len(magic)+4*i:])) }
+	if u(0) != version {
+		return fmt.Errorf("%w: version %d, want %d", ErrFormat, u(0), version)
+	}
+	d := u(1)
+	w := make([]int, 12)
+	for i := range w {
+		w[i] = u(2 + i)
+	}
+	a := Arch{Enc1: w[0], Enc2: w[1], Gen1: w[2], Gen2: w[3], DxzX: w[4], DxzZ: w[5], DxzJoint: w[6], Dxx1: w[7], Dxx2: w[8], Dzz1: w[9], Dzz2: w[10], Latent: w[11]}
+	const maxWidth = 1 << 16
+	for _, v := range append(w, d) {
+		if v <= 0 || v > maxWidth {
+			return fmt.Errorf("%w: width %d", ErrFormat, v)
+		}
+	}
+	nm := newModel(d, a)
+	want := head
+	for _, l := range nm.layers() {
+		want += 4 * (len(l.W) + len(l.B))
+	}
+	if len(data) != want {
+		return fmt.Errorf("%w: %d bytes, want %d", ErrFormat, len(data), want)
+	}
+	off := head
+	for _, l := range nm.layers() {
+		for _, s := range [][]float32{l.W, l.B} {
+			for i := range s {
+				s[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[off:]))
+				off += 4
+			}
+		}
+	}
+	*m = *nm
+	return nil
+}
