@@ -1,0 +1,539 @@
+package vae
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Arch holds the layer widths. A zero Arch means DefaultArch.
+type Arch struct {
+	// Hidden are the encoder widths; the decoder mirrors them.
+	Hidden [3]int
+	// Latent is the latent dimension (the paper's range is 2-8).
+	Latent int
+}
+
+// DefaultArch returns the widths of METHODS.md: 128-64-32, latent 4.
+func DefaultArch() Arch { return Arch{Hidden: [3]int{128, 64, 32}, Latent: 4} }
+
+// Config holds the training settings; the zero value of every field means
+// its default.
+type Config struct {
+	// Arch gives the widths; zero means DefaultArch.
+	Arch Arch
+	// Epochs is the number of passes; zero means 100.
+	Epochs int
+	// Batch is the mini-batch size; zero means 128 (clamped to the rows).
+	Batch int
+	// LR is the Adam learning rate; zero means 1e-3 (Adam's usual default).
+	LR float64
+	// Beta weighs the KL term; zero means 1. It must not be negative.
+	Beta float64
+	// SamplesPerEpoch is the number of rows drawn per epoch (a fresh random
+	// subset each epoch); zero means all rows.
+	SamplesPerEpoch int
+}
+
+// Losses are batch means: Recon is the squared error summed over features,
+// KL the Kullback-Leibler term (before the Beta weight).
+type Losses struct {
+	Recon, KL float64
+}
+
+// History records a training run.
+type History struct {
+	Epochs     []Losses
+	StopReason string
+}
+
+// ErrNotFinite is wrapped by the error Train returns when a loss or a
+// gradient becomes NaN or infinite.
+var ErrNotFinite = errors.New("vae: a loss or gradient became NaN or infinite")
+
+// ErrFormat is returned by UnmarshalBinary for data that is not a model.
+var ErrFormat = errors.New("vae: not a serialised VAE model (wrong magic, version or length)")
+
+const (
+	adamBeta1 = 0.9
+	adamBeta2 = 0.999
+	adamEps   = 1e-8
+	blockRows = 64
+)
+
+type param struct {
+	name       string
+	rows, cols int
+	w, m, v    []float32
+	t          *tensor.Dense
+}
+
+func newParam(name string, rows, cols int, rng *rand.Rand) *param {
+	n, shape := rows, []int{rows}
+	if cols > 0 {
+		n, shape = rows*cols, []int{rows, cols}
+	}
+	p := &param{name: name, rows: rows, cols: cols, w: make([]float32, n), m: make([]float32, n), v: make([]float32, n)}
+	if cols > 0 && rng != nil {
+		lim := math.Sqrt(6 / float64(rows+cols)) // Glorot uniform
+		for i := range p.w {
+			p.w[i] = float32((2*rng.Float64() - 1) * lim)
+		}
+	}
+	p.t = tensor.New(tensor.WithShape(shape...), tensor.WithBacking(p.w))
+	return p
+}
+
+// dense is an exported layer: out = in W + B, W row-major In x Out.
+type dense struct {
+	In, Out int
+	W, B    []float32
+}
+
+// Model is a trained VAE: encoder layers, mean head, decoder layers.
+type Model struct {
+	d    int
+	arch Arch
+	enc  [3]dense // ReLU
+	mu   dense    // linear
+	dec  [4]dense // ReLU, ReLU, ReLU, linear
+
+	scratch []float32
+}
+
+// Dim returns the number of values per row.
+func (m *Model) Dim() int { return m.d }
+
+// Arch returns the widths of the model.
+func (m *Model) Arch() Arch { return m.arch }
+
+func (m *Model) layers() []*dense {
+	return []*dense{&m.enc[0], &m.enc[1], &m.enc[2], &m.mu, &m.dec[0], &m.dec[1], &m.dec[2], &m.dec[3]}
+}
+
+func shapes(d int, a Arch) [][2]int {
+	h, L := a.Hidden, a.Latent
+	return [][2]int{{d, h[0]}, {h[0], h[1]}, {h[1], h[2]}, {h[2], L}, {L, h[2]}, {h[2], h[1]}, {h[1], h[0]}, {h[0], d}}
+}
+
+func newModel(d int, a Arch) *Model {
+	m := &Model{d: d, arch: a}
+	sh := shapes(d, a)
+	for i, l := range m.layers() {
+		*l = dense{In: sh[i][0], Out: sh[i][1], W: make([]float32, sh[i][0]*sh[i][1]), B: make([]float32, sh[i][1])}
+	}
+	return m
+}
+
+// Clone returns an independent copy of m.
+func (m *Model) Clone() *Model {
+	c := newModel(m.d, m.arch)
+	src := m.layers()
+	for i, l := range c.layers() {
+		copy(l.W, src[i].W)
+		copy(l.B, src[i].B)
+	}
+	return c
+}
+
+func (a Arch) validate() error {
+	for _, w := range append(a.Hidden[:], a.Latent) {
+		if w <= 0 {
+			return fmt.Errorf("vae: width %d in %+v: every width must be positive", w, a)
+		}
+	}
+	return nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Arch == (Arch{}) {
+		c.Arch = DefaultArch()
+	}
+	if c.Epochs == 0 {
+		c.Epochs = 100
+	}
+	if c.Batch == 0 {
+		c.Batch = 128
+	}
+	if c.LR == 0 {
+		c.LR = 1e-3
+	}
+	if c.Beta == 0 {
+		c.Beta = 1
+	}
+	return c
+}
+
+func (c Config) validate() error {
+	if err := c.Arch.validate(); err != nil {
+		return err
+	}
+	switch {
+	case c.Epochs < 0:
+		return fmt.Errorf("vae: Epochs %d is negative", c.Epochs)
+	case c.Batch < 0:
+		return fmt.Errorf("vae: Batch %d is negative", c.Batch)
+	case c.LR < 0:
+		return fmt.Errorf("vae: learning rate %g is negative", c.LR)
+	case c.Beta < 0:
+		return fmt.Errorf("vae: Beta %g is negative", c.Beta)
+	case c.SamplesPerEpoch < 0:
+		return fmt.Errorf("vae: SamplesPerEpoch %d is negative", c.SamplesPerEpoch)
+	}
+	return nil
+}
+
+// graph is the compiled training graph.
+type graph struct {
+	vm        G.VM
+	params    []*param // enc 0-2 (w,b), mu (w,b), logvar (w,b), dec 0-3 (w,b)
+	pnodes    []*G.Node
+	grads     [][]float32
+	eps       []float32
+	recon, kl *G.Node
+}
+
+func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.Rand) (*graph, error) {
+	g := G.NewGraph()
+	gr := &graph{eps: make([]float32, batch*a.Latent)}
+	in := func(name string, t *tensor.Dense) *G.Node {
+		s := t.Shape()
+		if len(s) == 1 {
+			return G.NewVector(g, tensor.Float32, G.WithShape(s...), G.WithName(name), G.WithValue(t))
+		}
+		return G.NewMatrix(g, tensor.Float32, G.WithShape(s...), G.WithName(name), G.WithValue(t))
+	}
+	h, L := a.Hidden, a.Latent
+	dense := func(x *G.Node, name string, i, o int) *G.Node {
+		w := newParam(name+"/w", i, o, rng)
+		b := newParam(name+"/b", o, 0, nil)
+		wn, bn := in(w.name, w.t), in(b.name, b.t)
+		gr.params = append(gr.params, w, b)
+		gr.pnodes = append(gr.pnodes, wn, bn)
+		return G.Must(G.BroadcastAdd(G.Must(G.Mul(x, wn)), bn, nil, []byte{0}))
+	}
+	relu := func(x *G.Node) *G.Node { return G.Must(G.Rectify(x)) }
+	x := in("x", tensor.New(tensor.WithShape(batch, d), tensor.WithBacking(xb)))
+	eps := in("eps", tensor.New(tensor.WithShape(batch, L), tensor.WithBacking(gr.eps)))
+	e := relu(dense(x, "enc/1", d, h[0]))
+	e = relu(dense(e, "enc/2", h[0], h[1]))
+	e = relu(dense(e, "enc/3", h[1], h[2]))
+	mu := dense(e, "mu", h[2], L)
+	lv := dense(e, "logvar", h[2], L)
+	half := G.NewConstant(float32(0.5))
+	std := G.Must(G.Exp(G.Must(G.HadamardProd(lv, half))))
+	z := G.Must(G.Add(mu, G.Must(G.HadamardProd(std, eps))))
+	o := relu(dense(z, "dec/1", L, h[2]))
+	o = relu(dense(o, "dec/2", h[2], h[1]))
+	o = relu(dense(o, "dec/3", h[1], h[0]))
+	o = dense(o, "dec/4", h[0], d)
+	gr.recon = G.Must(G.Mean(G.Must(G.Sum(G.Must(G.Square(G.Must(G.Sub(o, x)))), 1))))
+	// KL = -1/2 sum(1 + lv - mu^2 - exp(lv)) = 1/2 sum(mu^2 + exp(lv) - lv - 1)
+	one := G.NewConstant(float32(1))
+	t := G.Must(G.Sub(G.Must(G.Add(G.Must(G.Square(mu)), G.Must(G.Exp(lv)))), G.Must(G.Add(lv, one))))
+	gr.kl = G.Must(G.HadamardProd(G.Must(G.Mean(G.Must(G.Sum(t, 1)))), half))
+	cost := G.Must(G.Add(gr.recon, G.Must(G.HadamardProd(gr.kl, G.NewConstant(float32(beta))))))
+	if _, err := G.Grad(cost, gr.pnodes...); err != nil {
+		return nil, fmt.Errorf("vae: building the gradient graph: %w", err)
+	}
+	gr.grads = make([][]float32, len(gr.params))
+	gr.vm = G.NewTapeMachine(g)
+	return gr, nil
+}
+
+// Train trains the VAE on the n = len(x)/d rows of x (row-major,
+// standardised log-ratio values, no NaN). progress, if not nil, is called
+// after each epoch with the epoch (from 1) and its mean losses; its error
+// stops training and is returned. ctx is polled between epochs. On an early
+// stop the model of the last good step is returned with the error. Train
+// panics if d <= 0, len(x) is not a multiple of d or rng is nil.
+func Train(ctx context.Context, x []float32, d int, cfg Config, rng *rand.Rand, progress func(epoch int, losses Losses) error) (*Model, History, error) {
+	if d <= 0 {
+		panic("vae: non-positive dimension")
+	}
+	if len(x)%d != 0 {
+		panic("vae: len(x) is not a multiple of d")
+	}
+	if rng == nil {
+		panic("vae: nil rng")
+	}
+	var hist History
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, hist, err
+	}
+	n := len(x) / d
+	if n < 2 {
+		return nil, hist, fmt.Errorf("vae: %d training rows, need at least 2", n)
+	}
+	for i, v := range x {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return nil, hist, fmt.Errorf("vae: row %d, column %d is %v: drop cells without data before training", i/d, i%d, v)
+		}
+	}
+	per := cfg.SamplesPerEpoch
+	if per == 0 || per > n {
+		per = n
+	}
+	batch := min(cfg.Batch, per)
+	nb := per / batch
+	xb := make([]float32, batch*d)
+	gr, err := buildGraph(d, cfg.Arch, batch, xb, cfg.Beta, rng)
+	if err != nil {
+		return nil, hist, err
+	}
+	export := func() *Model {
+		m := newModel(d, cfg.Arch)
+		// params: enc(3 pairs), mu, logvar, dec(4 pairs); the model skips logvar.
+		idx := []int{0, 1, 2, 3, 5, 6, 7, 8}
+		for i, l := range m.layers() {
+			copy(l.W, gr.params[2*idx[i]].w)
+			copy(l.B, gr.params[2*idx[i]+1].w)
+		}
+		return m
+	}
+	perm := make([]int, n)
+	for i := range perm {
+		perm[i] = i
+	}
+	t := 0
+	for ep := 1; ep <= cfg.Epochs; ep++ {
+		if err := ctx.Err(); err != nil {
+			hist.StopReason = fmt.Sprintf("cancelled before epoch %d", ep)
+			return export(), hist, err
+		}
+		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		var sum Losses
+		for bi := range nb {
+			for k, r := range perm[bi*batch : (bi+1)*batch] {
+				copy(xb[k*d:(k+1)*d], x[r*d:(r+1)*d])
+			}
+			for i := range gr.eps {
+				gr.eps[i] = float32(rng.NormFloat64())
+			}
+			gr.vm.Reset()
+			if err := gr.vm.RunAll(); err != nil {
+				return export(), hist, fmt.Errorf("vae: running the training graph: %w", err)
+			}
+			rec := float64(gr.recon.Value().Data().(float32))
+			kl := float64(gr.kl.Value().Data().(float32))
+			ok := !math.IsNaN(rec+kl) && !math.IsInf(rec+kl, 0)
+			for i, pn := range gr.pnodes {
+				gv, err := pn.Grad()
+				if err != nil {
+					return export(), hist, fmt.Errorf("vae: gradient of %s: %w", gr.params[i].name, err)
+				}
+				gr.grads[i] = gv.Data().([]float32)
+				for _, v := range gr.grads[i] {
+					if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+						ok = false
+						break
+					}
+				}
+			}
+			if !ok {
+				hist.StopReason = fmt.Sprintf("non-finite loss or gradient in epoch %d, batch %d", ep, bi+1)
+				return export(), hist, fmt.Errorf("%w in epoch %d, batch %d; kept the weights of the last good step: lower LR or check the input scaling", ErrNotFinite, ep, bi+1)
+			}
+			t++
+			adamStep(gr.params, gr.grads, cfg.LR, t)
+			sum.Recon += rec
+			sum.KL += kl
+		}
+		mean := Losses{Recon: sum.Recon / float64(nb), KL: sum.KL / float64(nb)}
+		hist.Epochs = append(hist.Epochs, mean)
+		if progress != nil {
+			if err := progress(ep, mean); err != nil {
+				hist.StopReason = fmt.Sprintf("progress stopped training after epoch %d: %v", ep, err)
+				return export(), hist, err
+			}
+		}
+	}
+	hist.StopReason = fmt.Sprintf("completed %d epochs", cfg.Epochs)
+	return export(), hist, nil
+}
+
+func adamStep(params []*param, grads [][]float32, lr float64, t int) {
+	c1 := 1 - math.Pow(adamBeta1, float64(t))
+	c2 := 1 - math.Pow(adamBeta2, float64(t))
+	lrt := float32(lr * math.Sqrt(c2) / c1)
+	const b1, b2 = float32(adamBeta1), float32(adamBeta2)
+	for k, p := range params {
+		g, m, v, w := grads[k], p.m, p.v, p.w
+		_ = g[len(w)-1]
+		for i := range w {
+			gi := g[i]
+			m[i] = b1*m[i] + (1-b1)*gi
+			v[i] = b2*v[i] + (1-b2)*gi*gi
+			w[i] -= lrt * m[i] / (float32(math.Sqrt(float64(v[i]))) + adamEps)
+		}
+	}
+}
+
+func (m *Model) width() int {
+	h := m.arch.Hidden
+	return max(h[0], h[1], h[2], m.arch.Latent, m.d)
+}
+
+// Score writes the squared reconstruction error through the mean latent,
+// sum_j (x_j - dec(mu(x))_j)^2, of each row of x into dst and returns it.
+// A nil dst is allocated; otherwise len(dst) must equal the number of rows.
+// Score panics if len(x) is not a multiple of Dim(). It allocates nothing
+// after its first call on m.
+func (m *Model) Score(dst, x []float32) []float32 {
+	d := m.d
+	if len(x)%d != 0 {
+		panic("vae: len(x) is not a multiple of the model dimension")
+	}
+	n := len(x) / d
+	if dst == nil {
+		dst = make([]float32, n)
+	} else if len(dst) != n {
+		panic("vae: len(dst) differs from the number of rows")
+	}
+	s := blockRows * m.width()
+	if len(m.scratch) < 2*s {
+		m.scratch = make([]float32, 2*s)
+	}
+	a, b := m.scratch[:s], m.scratch[s:2*s]
+	for r0 := 0; r0 < n; r0 += blockRows {
+		r := min(blockRows, n-r0)
+		xs := x[r0*d : (r0+r)*d]
+		forward(a, xs, r, &m.enc[0], true)
+		forward(b, a, r, &m.enc[1], true)
+		forward(a, b, r, &m.enc[2], true)
+		forward(b, a, r, &m.mu, false)
+		forward(a, b, r, &m.dec[0], true)
+		forward(b, a, r, &m.dec[1], true)
+		forward(a, b, r, &m.dec[2], true)
+		forward(b, a, r, &m.dec[3], false)
+		for i := range r {
+			var sum float32
+			for j := range d {
+				e := xs[i*d+j] - b[i*d+j]
+				sum += e * e
+			}
+			dst[r0+i] = sum
+		}
+	}
+	return dst
+}
+
+// forward sets out = in W + B (then ReLU if relu) for r rows.
+func forward(out, in []float32, r int, l *dense, relu bool) {
+	n := l.Out
+	for i := range r {
+		copy(out[i*n:(i+1)*n], l.B)
+	}
+	gemmAcc(out, in, r, l.In, l.W, n)
+	if relu {
+		for i, v := range out[:r*n] {
+			if v < 0 {
+				out[i] = 0
+			}
+		}
+	}
+}
+
+// gemmAcc adds in (r x k) times w (k x n) to out (r x n), four rows at a time.
+func gemmAcc(out, in []float32, r, k int, w []float32, n int) {
+	i := 0
+	for ; i+4 <= r; i += 4 {
+		o0, o1, o2, o3 := out[i*n:(i+1)*n], out[(i+1)*n:(i+2)*n], out[(i+2)*n:(i+3)*n], out[(i+3)*n:(i+4)*n]
+		a0, a1, a2, a3 := in[i*k:(i+1)*k], in[(i+1)*k:(i+2)*k], in[(i+2)*k:(i+3)*k], in[(i+3)*k:(i+4)*k]
+		for t := range k {
+			wr := w[t*n : (t+1)*n]
+			x0, x1, x2, x3 := a0[t], a1[t], a2[t], a3[t]
+			o0, o1, o2, o3 := o0[:len(wr)], o1[:len(wr)], o2[:len(wr)], o3[:len(wr)]
+			for j, wv := range wr {
+				o0[j] += x0 * wv
+				o1[j] += x1 * wv
+				o2[j] += x2 * wv
+				o3[j] += x3 * wv
+			}
+		}
+	}
+	for ; i < r; i++ {
+		o, a := out[i*n:(i+1)*n], in[i*k:(i+1)*k]
+		for t := range k {
+			wr := w[t*n : (t+1)*n]
+			x0 := a[t]
+			o := o[:len(wr)]
+			for j, wv := range wr {
+				o[j] += x0 * wv
+			}
+		}
+	}
+}
+
+// Binary format: magic "HALOVAE1", uint32 version, uint32 D, 4 uint32
+// widths (Hidden, Latent), then each layer (enc 1-3, mu, dec 1-4) W then B
+// as little-endian float32.
+const (
+	magic   = "HALOVAE1"
+	version = 1
+)
+
+// MarshalBinary encodes the model weights.
+func (m *Model) MarshalBinary() ([]byte, error) {
+	buf := []byte(magic)
+	le := binary.LittleEndian
+	buf = le.AppendUint32(buf, version)
+	buf = le.AppendUint32(buf, uint32(m.d))
+	for _, w := range append(m.arch.Hidden[:], m.arch.Latent) {
+		buf = le.AppendUint32(buf, uint32(w))
+	}
+	for _, l := range m.layers() {
+		for _, s := range [][]float32{l.W, l.B} {
+			for _, v := range s {
+				buf = le.AppendUint32(buf, math.Float32bits(v))
+			}
+		}
+	}
+	return buf, nil
+}
+
+// UnmarshalBinary decodes a model written by MarshalBinary into m.
+func (m *Model) UnmarshalBinary(data []byte) error {
+	const head = len(magic) + 4*6
+	if len(data) < head || string(data[:len(magic)]) != magic {
+		return ErrFormat
+	}
+	u := func(i int) int { return int(binary.LittleEndian.Uint32(data[len(magic)+4*i:])) }
+	if u(0) != version {
+		return fmt.Errorf("%w: version %d, want %d", ErrFormat, u(0), version)
+	}
+	d := u(1)
+	a := Arch{Hidden: [3]int{u(2), u(3), u(4)}, Latent: u(5)}
+	const maxWidth = 1 << 16
+	for _, v := range []int{d, u(2), u(3), u(4), u(5)} {
+		if v <= 0 || v > maxWidth {
+			return fmt.Errorf("%w: width %d", ErrFormat, v)
+		}
+	}
+	nm := newModel(d, a)
+	want := head
+	for _, l := range nm.layers() {
+		want += 4 * (len(l.W) + len(l.B))
+	}
+	if len(data) != want {
+		return fmt.Errorf("%w: %d bytes, want %d", ErrFormat, len(data), want)
+	}
+	off := head
+	for _, l := range nm.layers() {
+		for _, s := range [][]float32{l.W, l.B} {
+			for i := range s {
+				s[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[off:]))
+				off += 4
+			}
+		}
+	}
+	*m = *nm
+	return nil
+}
