@@ -24,14 +24,16 @@
 // measured at that sample: the layer is interpolated from the sites that
 // have it. Samples with a NaN or infinite coordinate are ignored.
 //
-// Neighbours come from a gonum kd-tree (gonum.org/v1/gonum/spatial/kdtree),
-// built once per set of sites and searched once per cell for all layers that
-// share the same missing values (in the common case, all layers at once).
-// The search keeps the N nearest within the radius, like kdtree.NearestSet
-// with an NKeeper whose sentinel distance is the radius, but walks the tree
-// with a fixed-size keeper so that it allocates nothing per cell. Equal
-// distances are broken by sample order (the site of the earlier sample
-// first), so results do not depend on the tree's random pivots.
+// Neighbours come from a gonum kd-tree (gonum.org/v1/gonum/spatial/kdtree)
+// built once over all sites and walked once per cell. Layers missing at
+// exactly the same sites form a group (in the common case one group holds
+// every layer); the walk fills one keeper per group, each offered only the
+// sites that have its layers, and prunes with the largest of their bounds.
+// Each keeper keeps the N nearest within the radius, like kdtree.NearestSet
+// with an NKeeper whose sentinel distance is the radius, but in fixed-size
+// arrays, so the walk allocates nothing per cell. Equal distances are broken
+// by sample order (the site of the earlier sample first), so results do not
+// depend on the tree's random pivots.
 //
 // The only large allocation is the output Stack; to grid a huge area in
 // pieces (or in several web workers), call Interpolate on sub-grids whose

@@ -113,11 +113,11 @@ func Geometry(x, y []float64, cell float64) grid.Geom {
 	}
 }
 
-// group is a set of layers measured at the same sites, searched together.
+// group is a set of layers measured at the same sites.
 type group struct {
-	layers []int        // stack layer indices
-	tree   *kdtree.Tree // over the sites that have these layers
-	vals   []float64    // vals[site*len(layers)+j]: mean value of layers[j] at site
+	layers []int     // stack layer indices
+	has    []bool    // has[site]: the site has these layers; nil: all sites
+	vals   []float64 // vals[site*len(layers)+j]: mean value of layers[j] at site
 }
 
 // Interpolate grids the samples at (x[i], y[i]) onto geom. layers[k][i] is
@@ -171,7 +171,9 @@ func Interpolate(geom grid.Geom, x, y []float64, layers [][]float64, names []str
 	out := grid.NewStack(geom, names) // panics on a bad geometry; NaN filled
 
 	groups := makeGroups(ss, members, layers)
-	interpolate(out, groups, &o)
+	if len(groups) > 0 {
+		interpolate(out, newTree(ss), groups, &o)
+	}
 	return out, nil
 }
 
@@ -214,13 +216,12 @@ func makeGroups(ss []site, members [][]int, layers [][]float64) []*group {
 			g = &group{}
 			byPattern[key] = g
 			groups = append(groups, g)
-			var sub []site
-			for s := range ss {
-				if pattern[s] == 1 {
-					sub = append(sub, ss[s])
+			if present < ns {
+				g.has = make([]bool, ns)
+				for s, b := range pattern {
+					g.has[s] = b == 1
 				}
 			}
-			g.tree = newTree(sub)
 		}
 		g.layers = append(g.layers, k)
 	}
@@ -229,22 +230,26 @@ func makeGroups(ss []site, members [][]int, layers [][]float64) []*group {
 		g.vals = make([]float64, ns*nl)
 		for j, k := range g.layers {
 			for s, v := range siteVals[k] {
-				g.vals[s*nl+j] = v // NaN at sites outside the tree: never read
+				g.vals[s*nl+j] = v // NaN where !has[s]: never read
 			}
 		}
 	}
 	return groups
 }
 
-func interpolate(out *grid.Stack, groups []*group, o *Options) {
+// interpolate fills out from the sites in tree, one tree walk per cell for
+// all groups.
+func interpolate(out *grid.Stack, tree *kdtree.Tree, groups []*group, o *Options) {
 	d := out.D()
 	eps := coincide * out.Cell
 	eps2 := eps * eps
-	s := newSearcher(o.Neighbours, o.Radius*o.Radius)
+	has := make([][]bool, len(groups))
 	maxL := 0
-	for _, g := range groups {
+	for i, g := range groups {
+		has[i] = g.has
 		maxL = max(maxL, len(g.layers))
 	}
+	s := newSearcher(o.Neighbours, o.Radius*o.Radius, has)
 	acc := make([]float64, maxL)
 	h := out.Height()
 	halfPower := o.Power / 2
@@ -253,19 +258,20 @@ func interpolate(out *grid.Stack, groups []*group, o *Options) {
 		for c := 0; c < out.Cols; c++ {
 			cx := out.X0 + (float64(c)+0.5)*out.Cell
 			cell := out.Data[(r*out.Cols+c)*d : (r*out.Cols+c+1)*d]
-			for _, g := range groups {
-				s.find(g.tree, cx, cy)
-				if s.k == 0 {
+			s.find(tree, cx, cy)
+			for gi, g := range groups {
+				kp := &s.ks[gi]
+				if kp.k == 0 {
 					continue // no site within the radius: NaN
 				}
 				nl := len(g.layers)
 				a := acc[:nl]
 				clear(a)
 				var sw float64
-				if s.d2[0] < eps2 {
+				if kp.d2[0] < eps2 {
 					// On a site: mean of the sites that close (usually one).
-					for i := 0; i < s.k && s.d2[i] < eps2; i++ {
-						v := g.vals[s.id[i]*nl : (s.id[i]+1)*nl]
+					for i := 0; i < kp.k && kp.d2[i] < eps2; i++ {
+						v := g.vals[kp.id[i]*nl : (kp.id[i]+1)*nl]
 						for j := range a {
 							a[j] += v[j]
 						}
@@ -274,15 +280,15 @@ func interpolate(out *grid.Stack, groups []*group, o *Options) {
 				} else {
 					// Weights relative to the nearest site, (d_0/d_i)^p <= 1:
 					// the same ratios as 1/d_i^p without overflow.
-					d0 := s.d2[0]
-					for i := 0; i < s.k; i++ {
+					d0 := kp.d2[0]
+					for i := 0; i < kp.k; i++ {
 						var w float64
 						if halfPower == 1 {
-							w = d0 / s.d2[i]
+							w = d0 / kp.d2[i]
 						} else {
-							w = math.Pow(d0/s.d2[i], halfPower)
+							w = math.Pow(d0/kp.d2[i], halfPower)
 						}
-						v := g.vals[s.id[i]*nl : (s.id[i]+1)*nl]
+						v := g.vals[kp.id[i]*nl : (kp.id[i]+1)*nl]
 						for j := range a {
 							a[j] += w * v[j]
 						}

@@ -395,15 +395,16 @@ func TestSearcherAgainstNKeeper(t *testing.T) {
 	tree := newTree(ss)
 	const n = 12
 	const r = 60.0
-	nk := newSearcher(n, math.Inf(1))
-	dk := newSearcher(len(ss), r*r)
+	nks := newSearcher(n, math.Inf(1), [][]bool{nil})
+	dks := newSearcher(len(ss), r*r, [][]bool{nil})
+	nk, dk := &nks.ks[0], &dks.ks[0]
 	for q := 0; q < 200; q++ {
 		qx, qy := rnd.Float64()*1200-100, rnd.Float64()*1200-100
 		p := site{x: qx, y: qy}
 
 		keep := kdtree.NewNKeeper(n)
 		tree.NearestSet(keep, p)
-		nk.find(tree, qx, qy)
+		nks.find(tree, qx, qy)
 		if nk.k != keep.Len() {
 			t.Fatalf("query %d: %d nearest, NKeeper %d", q, nk.k, keep.Len())
 		}
@@ -415,7 +416,7 @@ func TestSearcherAgainstNKeeper(t *testing.T) {
 
 		dkeep := kdtree.NewDistKeeper(r * r)
 		tree.NearestSet(dkeep, p)
-		dk.find(tree, qx, qy)
+		dks.find(tree, qx, qy)
 		if dk.k != dkeep.Len() {
 			t.Fatalf("query %d: %d within radius, DistKeeper %d", q, dk.k, dkeep.Len())
 		}
@@ -433,11 +434,12 @@ func TestNoAllocsPerCell(t *testing.T) {
 	s.layers[2][5] = math.NaN() // a second group
 	ss, members := merge(s.x, s.y)
 	groups := makeGroups(ss, members, s.layers)
+	tree := newTree(ss)
 	o := &Options{Power: 2, Neighbours: 12, Radius: 2000}
 	small := grid.NewStack(grid.Geom{Cols: 2, Rows: 2, Cell: 100}, s.names)
 	big := grid.NewStack(grid.Geom{Cols: 100, Rows: 100, Cell: 100}, s.names)
-	a := testing.AllocsPerRun(5, func() { interpolate(small, groups, o) })
-	b := testing.AllocsPerRun(5, func() { interpolate(big, groups, o) })
+	a := testing.AllocsPerRun(5, func() { interpolate(small, tree, groups, o) })
+	b := testing.AllocsPerRun(5, func() { interpolate(big, tree, groups, o) })
 	if a != b {
 		t.Errorf("allocations grow with the grid: %v for 4 cells, %v for 10,000", a, b)
 	}

@@ -65,54 +65,79 @@ func newTree(s []site) *kdtree.Tree {
 	return kdtree.New(append(sites(nil), s...), false)
 }
 
-// searcher finds the n nearest sites within a radius of a query point. It
-// keeps them sorted by (squared distance, id) in fixed-size arrays, so a
-// search allocates nothing.
-type searcher struct {
-	qx, qy float64
-	r2     float64 // squared search radius
-	n      int     // capacity
-	k      int     // sites kept
-	d2     []float64
-	id     []int
+// keeper retains the n nearest sites within a radius offered to it, sorted
+// by (squared distance, id) in fixed-size arrays, so it allocates nothing.
+// It plays the part of a kdtree.NKeeper whose sentinel distance is the
+// radius.
+type keeper struct {
+	r2 float64 // squared search radius
+	n  int     // capacity
+	k  int     // sites kept
+	d2 []float64
+	id []int
 }
 
-func newSearcher(n int, r2 float64) *searcher {
-	return &searcher{r2: r2, n: n, d2: make([]float64, n), id: make([]int, n)}
-}
-
-// find fills the keeper with the nearest sites of the tree to (x, y).
-func (s *searcher) find(t *kdtree.Tree, x, y float64) {
-	s.qx, s.qy, s.k = x, y, 0
-	s.search(t.Root)
+func newKeeper(n int, r2 float64) keeper {
+	return keeper{r2: r2, n: n, d2: make([]float64, n), id: make([]int, n)}
 }
 
 // bound is the squared distance a site must not exceed to be kept.
-func (s *searcher) bound() float64 {
-	if s.k < s.n {
-		return s.r2
+func (k *keeper) bound() float64 {
+	if k.k < k.n {
+		return k.r2
 	}
-	return s.d2[s.k-1]
+	return k.d2[k.k-1]
 }
 
-func (s *searcher) keep(d2 float64, id int) {
-	if d2 > s.r2 {
-		return
+// keep offers a site and reports whether it was kept.
+func (k *keeper) keep(d2 float64, id int) bool {
+	if d2 > k.r2 {
+		return false
 	}
-	if s.k == s.n {
-		l := s.k - 1
-		if d2 > s.d2[l] || (d2 == s.d2[l] && id > s.id[l]) {
-			return
+	if k.k == k.n {
+		l := k.k - 1
+		if d2 > k.d2[l] || (d2 == k.d2[l] && id > k.id[l]) {
+			return false
 		}
-		s.k--
+		k.k--
 	}
-	i := s.k
-	for i > 0 && (s.d2[i-1] > d2 || (s.d2[i-1] == d2 && s.id[i-1] > id)) {
-		s.d2[i], s.id[i] = s.d2[i-1], s.id[i-1]
+	i := k.k
+	for i > 0 && (k.d2[i-1] > d2 || (k.d2[i-1] == d2 && k.id[i-1] > id)) {
+		k.d2[i], k.id[i] = k.d2[i-1], k.id[i-1]
 		i--
 	}
-	s.d2[i], s.id[i] = d2, id
-	s.k++
+	k.d2[i], k.id[i] = d2, id
+	k.k++
+	return true
+}
+
+// searcher finds, in one walk of a kd-tree, the nearest sites of a query
+// point for several keepers at once: keeper g is offered only the sites s
+// with has[g][s] (all sites when has[g] is nil). This is how layers with
+// different missing samples share one search per cell.
+type searcher struct {
+	qx, qy float64
+	ks     []keeper
+	has    [][]bool
+	bound  float64 // largest bound of the keepers
+}
+
+func newSearcher(n int, r2 float64, has [][]bool) *searcher {
+	s := &searcher{ks: make([]keeper, len(has)), has: has}
+	for g := range s.ks {
+		s.ks[g] = newKeeper(n, r2)
+	}
+	return s
+}
+
+// find fills the keepers with the nearest sites of the tree to (x, y).
+func (s *searcher) find(t *kdtree.Tree, x, y float64) {
+	s.qx, s.qy = x, y
+	for g := range s.ks {
+		s.ks[g].k = 0
+	}
+	s.bound = s.ks[0].r2
+	s.search(t.Root)
 }
 
 // search walks the subtree at n: the near side first, the far side only if
@@ -123,7 +148,22 @@ func (s *searcher) search(n *kdtree.Node) {
 	for n != nil {
 		p := n.Point.(site)
 		dx, dy := s.qx-p.x, s.qy-p.y
-		s.keep(dx*dx+dy*dy, p.id)
+		d2 := dx*dx + dy*dy
+		if d2 <= s.bound {
+			kept := false
+			for g := range s.ks {
+				if h := s.has[g]; h == nil || h[p.id] {
+					kept = s.ks[g].keep(d2, p.id) || kept
+				}
+			}
+			if kept {
+				b := 0.0
+				for g := range s.ks {
+					b = max(b, s.ks[g].bound())
+				}
+				s.bound = b
+			}
+		}
 		c := dx
 		if n.Plane == 1 {
 			c = dy
@@ -133,7 +173,7 @@ func (s *searcher) search(n *kdtree.Node) {
 			near, far = far, near
 		}
 		s.search(near)
-		if c*c > s.bound() {
+		if c*c > s.bound {
 			return
 		}
 		n = far
@@ -183,12 +223,12 @@ func medianSpacing(ss []site) float64 {
 		return 0
 	}
 	t := newTree(ss)
-	s := newSearcher(2, math.Inf(1))
+	s := newSearcher(2, math.Inf(1), [][]bool{nil})
 	d := make([]float64, len(ss))
 	for i, p := range ss {
 		s.find(t, p.x, p.y)
 		// The site itself is first (distance 0, sites are distinct).
-		d[i] = math.Sqrt(s.d2[1])
+		d[i] = math.Sqrt(s.ks[0].d2[1])
 	}
 	sort.Float64s(d)
 	n := len(d)
