@@ -33,7 +33,7 @@ func (p site) Distance(c kdtree.Comparable) float64 {
 type sites []site
 
 func (s sites) Index(i int) kdtree.Comparable { return s[i] }
-func (s sites) Len() int                       { return len(s) }
+func (s sites) Len() int                      { return len(s) }
 func (s sites) Slice(start, end int) kdtree.Interface {
 	return s[start:end]
 }
