@@ -2,6 +2,7 @@ package idw_test
 
 import (
 	"fmt"
+	"math"
 
 	"halo/core/idw"
 )
@@ -9,8 +10,7 @@ import (
 func ExampleInterpolate() {
 	// Four samples of Cu and Zn (ppm) at the corners of a 1 km square and
 	// one in the middle, with one Zn value missing.
-	nan := 0.0
-	nan = nan / nan
+	nan := math.NaN()
 	x := []float64{0, 1000, 0, 1000, 500}
 	y := []float64{0, 0, 1000, 1000, 500}
 	cu := []float64{10, 20, 30, 40, 100}

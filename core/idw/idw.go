@@ -19,7 +19,8 @@ type Options struct {
 	Neighbours int
 
 	// Radius is the search radius in metres; a cell with no site within it
-	// is NaN. 0 means 3 x MedianSpacing of the samples.
+	// is NaN. 0 means 3 x MedianSpacing of the samples; +Inf means no
+	// limit (every cell gets a value).
 	Radius float64
 }
 
@@ -170,6 +171,7 @@ func Interpolate(geom grid.Geom, x, y []float64, layers [][]float64, names []str
 	}
 	out := grid.NewStack(geom, names) // panics on a bad geometry; NaN filled
 
+	o.Neighbours = min(o.Neighbours, len(ss)) // keeper arrays no larger than needed
 	groups := makeGroups(ss, members, layers)
 	if len(groups) > 0 {
 		interpolate(out, newTree(ss), groups, &o)

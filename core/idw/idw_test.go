@@ -85,6 +85,12 @@ func TestAgainstNaive(t *testing.T) {
 			opt:  Options{Power: 3.5, Neighbours: 1, Radius: 900},
 		},
 		{
+			name: "no radius limit",
+			make: func(rnd *rand.Rand) survey { return randomSurvey(rnd, 60, 2, 1000, 1000) },
+			geom: func(survey) grid.Geom { return grid.Geom{Cols: 30, Rows: 30, X0: -5000, Y0: -5000, Cell: 400} },
+			opt:  Options{Neighbours: 4, Radius: math.Inf(1)},
+		},
+		{
 			name: "more neighbours than samples",
 			make: func(rnd *rand.Rand) survey { return randomSurvey(rnd, 7, 2, 1000, 1000) },
 			opt:  Options{Neighbours: 50, Radius: 5000},
