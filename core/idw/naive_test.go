@@ -25,7 +25,7 @@ func naive(geom grid.Geom, x, y []float64, layers [][]float64, names []string, o
 		first int
 		vals  [][]float64 // per layer, the finite values
 	}
-	var order []loc
+	var order []*nsite
 	byLoc := map[loc]*nsite{}
 	for i := range x {
 		if math.IsNaN(x[i]) || math.IsNaN(y[i]) || math.IsInf(x[i], 0) || math.IsInf(y[i], 0) {
@@ -36,7 +36,7 @@ func naive(geom grid.Geom, x, y []float64, layers [][]float64, names []string, o
 		if !ok {
 			s = &nsite{loc: l, first: i, vals: make([][]float64, len(layers))}
 			byLoc[l] = s
-			order = append(order, l)
+			order = append(order, s)
 		}
 		for k := range layers {
 			if v := layers[k][i]; !math.IsNaN(v) && !math.IsInf(v, 0) {
@@ -50,7 +50,7 @@ func naive(geom grid.Geom, x, y []float64, layers [][]float64, names []string, o
 		for _, a := range order {
 			best := math.Inf(1)
 			for _, b := range order {
-				if a != b {
+				if a.loc != b.loc {
 					best = math.Min(best, math.Hypot(a.x-b.x, a.y-b.y))
 				}
 			}
@@ -74,8 +74,7 @@ func naive(geom grid.Geom, x, y []float64, layers [][]float64, names []string, o
 			cx, cy := geom.CellXY(c, r)
 			for k := range layers {
 				var cs []cand
-				for _, l := range order {
-					s := byLoc[l]
+				for _, s := range order {
 					if len(s.vals[k]) == 0 {
 						continue
 					}
