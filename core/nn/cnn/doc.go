@@ -1,0 +1,41 @@
+// Package cnn is the pixel-pair convolutional network of the Fe paper (Zhang,
+// Zuo et al., seeds/ppf-cnn-fe-fujian.txt; METHODS.md §2): training with
+// gorgonia and a hand-written, allocation-free float32 forward pass for
+// scoring millions of pairs in the dual-window detector.
+//
+// # Network
+//
+// A pair of cells with compositions x_a, x_b (D values each) enters as the
+// vector |x_a - x_b| of D positions and one channel. Each of the 13 (in
+// general len(Arch.Channels)) layers is a 1-D convolution with kernel 3,
+// 'same' zero padding and a stride, followed by ReLU; global average pooling
+// over positions and one fully connected unit give a logit z, and
+// sigmoid(z) is the probability that the two cells belong to different
+// classes (label 1: one mineralized, one background). PaperArch fixes the
+// paper's widths and where the stride-2 layers sit; LightArch is a tenth of
+// its cost.
+//
+// # Training
+//
+// Train minimises the mean binary cross-entropy of the logits (stable form
+// max(z,0) - z*y + log(1+exp(-|z|))) by SGD with momentum over shuffled
+// mini-batches, from He-normal weights drawn from the caller's rng: the same
+// seed gives the same loss history. The graph is built once per run and run
+// by one gorgonia tape machine. Activations are channels-last (batch*L)×C
+// matrices; a convolution is a custom im2col op (a gather with a bias column
+// of ones) and one gorgonia matrix product, which avoids Conv2d's
+// NCHW transposes (BenchmarkTrain measures both).
+//
+// # Scoring
+//
+// Model (and Scorer, one per goroutine) implement the detector's
+//
+//	D() int
+//	ScorePairs(dst, diffs []float32)
+//
+// with blas32.GemmRows over blocks of 32 pairs, no allocation after the
+// first call. The tests hold it equal to gorgonia's forward pass (both this
+// package's graph and one built from gorgonia's own Conv2d) within 1e-5.
+//
+// MarshalBinary / UnmarshalBinary carry a trained Model between web workers.
+package cnn
