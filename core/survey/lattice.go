@@ -86,7 +86,7 @@ func axisFromValues(v []float64) (idx []int, cells int, c0, step float64, ok boo
 	u := slices.Clone(v)
 	slices.Sort(u)
 	scale := math.Max(math.Abs(u[0]), math.Abs(u[len(u)-1])) + 1
-	u = slices.CompactFunc(u, func(a, b float64) bool { return b-a <= 1e-9*scale })
+	u = slices.CompactFunc(u, func(a, b float64) bool { return math.Abs(b-a) <= 1e-9*scale })
 	if len(u) < 2 || len(u) > len(v)/2+1 {
 		return nil, 0, 0, 0, false
 	}

@@ -52,7 +52,7 @@ var unitNames = map[string]string{
 	"μg/g": unitPPM, "ug/g": unitPPM,
 	"ppb": unitPPB, "µg/kg": unitPPB, "μg/kg": unitPPB, "ug/kg": unitPPB, "ugkg": unitPPB, "ng/g": unitPPB,
 	"mg/t": unitPPB,
-	"pct": unitPct, "%": unitPct, "wt%": unitPct, "wtpct": unitPct, "percent": unitPct, "wt": unitPct,
+	"pct":  unitPct, "%": unitPct, "wt%": unitPct, "wtpct": unitPct, "percent": unitPct, "wt": unitPct,
 	"perc": unitPct,
 }
 
