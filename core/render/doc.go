@@ -6,14 +6,11 @@
 //
 // # Classes
 //
-// Anomaly classes follow the Fe paper (Fig. 8): cells are ranked by score and
-// the top 0-5 % of the area with data is class 0 (red), 5-15 % class 1
-// (yellow), 15-30 % class 2 (blue) and the rest background (light grey).
-// The percentages ("tops") are cumulative shares of the cells with data and
-// can be changed; Cuts turns them into score cut-offs and Classify assigns
-// the classes, so a viewer can reclassify without re-scoring. A cell belongs
-// to the first class whose cut-off its score reaches (score >= cut), so tied
-// scores at a cut-off all go to the higher class.
+// Anomaly classes follow the Fe paper (Fig. 8): the top 0-5 % of the area
+// with data in red, 5-15 % yellow, 15-30 % blue, the rest light grey. The
+// ranking, the cut-offs and the colours live in package classify, which a
+// map viewer can import without gonum/plot and its fonts (importing render
+// adds about 10 MB to a js/wasm binary, classify about 0.5 MB).
 //
 // # Orientation
 //

@@ -6,17 +6,17 @@ import (
 	"image/color"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 
 	"halo/core/grid"
+	"halo/core/render/classify"
 )
 
 // MapOptions controls Map. The zero value (or a nil pointer) draws the three
 // default classes, about 750 pixels wide, with no decorations.
 type MapOptions struct {
 	// Tops are the cumulative-area classes in percent of the cells with
-	// data, increasing; nil means DefaultTops {5, 15, 30}.
+	// data, increasing; nil means classify.DefaultTops, {5, 15, 30}.
 	Tops []float64
 	// Cuts, if not nil, are the score cut-offs of the classes (decreasing,
 	// one per top, as Cuts returns), used instead of ranking the grid. A
@@ -76,9 +76,9 @@ func Map(g *grid.Grid, opt *MapOptions) *image.RGBA {
 	}
 	tops := opt.Tops
 	if tops == nil {
-		tops = DefaultTops
+		tops = classify.DefaultTops
 	}
-	checkTops(tops)
+	classify.Cuts(nil, tops) // validates tops: panics unless increasing within (0, 100]
 	if opt.Scale < 0 {
 		panic("render: negative scale")
 	}
@@ -94,7 +94,7 @@ func Map(g *grid.Grid, opt *MapOptions) *image.RGBA {
 	m := newMapGeom(g, opt.Scale)
 
 	// Colour of every cell.
-	bg := NoDataWhite
+	bg := classify.NoDataWhite
 	if opt.Transparent {
 		bg = color.RGBA{}
 	}
@@ -107,34 +107,34 @@ func Map(g *grid.Grid, opt *MapOptions) *image.RGBA {
 	if continuous {
 		sorted = make([]float32, 0, g.Len())
 		for _, v := range g.Data {
-			if finite(v) {
+			if classify.Finite(v) {
 				sorted = append(sorted, v)
 			}
 		}
 		slices.Sort(sorted)
 		for i, v := range g.Data {
-			if !finite(v) {
+			if !classify.Finite(v) {
 				cellColor[i] = bg
 				noData = true
 				continue
 			}
-			cellColor[i] = Viridis(rank(sorted, v))
+			cellColor[i] = classify.Viridis(classify.PercentileRank(sorted, v))
 		}
 	} else {
 		cuts = opt.Cuts
 		if cuts == nil {
-			cuts = Cuts(g.Data, tops)
+			cuts = classify.Cuts(g.Data, tops)
 		} else if len(cuts) != len(tops) {
 			panic("render: need one cut-off per class")
 		}
-		class := Classify(nil, g.Data, cuts)
+		class := classify.Classify(nil, g.Data, cuts)
 		for i, k := range class {
-			if k == NoClass {
+			if k == classify.NoClass {
 				cellColor[i] = bg
 				noData = true
 				continue
 			}
-			cellColor[i] = ClassColor(int(k), len(cuts))
+			cellColor[i] = classify.ClassColor(int(k), len(cuts))
 		}
 	}
 
@@ -144,7 +144,7 @@ func Map(g *grid.Grid, opt *MapOptions) *image.RGBA {
 	l.plan(m, opt, decorate)
 	img := image.NewRGBA(image.Rect(0, 0, l.width, l.height))
 	if !opt.Transparent {
-		fillRect(img, img.Bounds(), NoDataWhite)
+		fillRect(img, img.Bounds(), classify.NoDataWhite)
 	}
 
 	// Cells.
@@ -189,17 +189,6 @@ func Map(g *grid.Grid, opt *MapOptions) *image.RGBA {
 	}
 	l.decorate(img, m, opt, tops, cuts, sorted, noData)
 	return img
-}
-
-// rank returns the mid percentile rank of v among sorted, in [0, 1].
-func rank(sorted []float32, v float32) float64 {
-	n := len(sorted)
-	if n == 1 {
-		return 0.5
-	}
-	lo := sort.Search(n, func(i int) bool { return sorted[i] >= v })
-	hi := sort.Search(n, func(i int) bool { return sorted[i] > v })
-	return (float64(lo) + float64(hi-1)) / 2 / float64(n-1)
 }
 
 // markerRadius is the circumradius of a deposit marker for a map scale.
@@ -322,7 +311,7 @@ func (l *layout) plan(m mapGeom, opt *MapOptions, decorate bool) {
 
 // legendHeight is the height of the legend panel content.
 func legendHeight(opt *MapOptions) int {
-	n := len(DefaultTops)
+	n := len(classify.DefaultTops)
 	if opt.Tops != nil {
 		n = len(opt.Tops)
 	}
@@ -432,13 +421,13 @@ func (l *layout) decorate(img *image.RGBA, m mapGeom, opt *MapOptions, tops []fl
 		names := classNames(len(tops))
 		prev := 0.0
 		for k, p := range tops {
-			swatch(y, ClassColor(k, len(tops)))
+			swatch(y, classify.ClassColor(k, len(tops)))
 			drawText(img, label, ink, x+sw+8, y, alignLeft, names[k]+"top "+pct(prev)+"–"+pct(p)+" %")
 			drawText(img, small, greyText, x+sw+8, y+14, alignLeft, "score ≥ "+fmtScore(cuts[k]))
 			prev = p
 			y += 34
 		}
-		swatch(y, Background)
+		swatch(y, classify.Background)
 		drawText(img, label, ink, x+sw+8, y, alignLeft, "Background "+pct(prev)+"–100 %")
 		if len(cuts) > 0 {
 			drawText(img, small, greyText, x+sw+8, y+14, alignLeft, "score < "+fmtScore(cuts[len(cuts)-1]))
@@ -453,7 +442,7 @@ func (l *layout) decorate(img *image.RGBA, m mapGeom, opt *MapOptions, tops []fl
 		y += 24
 	}
 	if noData {
-		r := swatch(y, NoDataWhite)
+		r := swatch(y, classify.NoDataWhite)
 		if opt.Transparent {
 			fillRect(img, r, color.RGBA{})
 			strokeRect(img, r, color.RGBA{0x80, 0x80, 0x80, 0xff})
@@ -495,7 +484,7 @@ func (l *layout) decorate(img *image.RGBA, m mapGeom, opt *MapOptions, tops []fl
 		x1 := x + (i+1)*px/4
 		c := ink
 		if i%2 == 1 {
-			c = NoDataWhite
+			c = classify.NoDataWhite
 		}
 		fillRect(img, image.Rect(x0, y, x1, y+6), c)
 	}
@@ -511,7 +500,7 @@ func (l *layout) colorBar(img *image.RGBA, x, y int, sorted []float32) {
 	const w = 18
 	for i := range colorBarHeight {
 		t := 1 - (float64(i)+0.5)/colorBarHeight
-		fillRect(img, image.Rect(x, y+i, x+w, y+i+1), Viridis(t))
+		fillRect(img, image.Rect(x, y+i, x+w, y+i+1), classify.Viridis(t))
 	}
 	strokeRect(img, image.Rect(x, y, x+w, y+colorBarHeight), color.RGBA{0x80, 0x80, 0x80, 0xff})
 	small := sansFont(smallSize, false)
@@ -539,7 +528,7 @@ func pct(p float64) string { return strconv.FormatFloat(p, 'g', 4, 64) }
 
 // fmtScore prints a score with 4 significant digits.
 func fmtScore(v float32) string {
-	if !finite(v) {
+	if !classify.Finite(v) {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.4g", v)

@@ -11,7 +11,10 @@ import (
 	"testing"
 
 	"halo/core/grid"
+	"halo/core/render/classify"
 )
+
+var nan = float32(math.NaN())
 
 var regen = flag.Bool("regen", false, "regenerate the golden images in testdata/")
 
@@ -43,15 +46,15 @@ func TestMapClassColours(t *testing.T) {
 		c, r int
 		want color.RGBA
 	}{
-		{"top 5 %", 9, 9, ClassRed},
-		{"top 5 % edge", 5, 9, ClassRed},
-		{"5-15 %", 4, 9, ClassYellow},
-		{"5-15 % lowest", 5, 8, ClassYellow},
-		{"15-30 %", 9, 7, ClassBlue},
-		{"15-30 % lowest", 0, 7, ClassBlue},
-		{"background", 9, 6, Background},
-		{"background south", 5, 0, Background},
-		{"no data", 0, 0, NoDataWhite},
+		{"top 5 %", 9, 9, classify.ClassRed},
+		{"top 5 % edge", 5, 9, classify.ClassRed},
+		{"5-15 %", 4, 9, classify.ClassYellow},
+		{"5-15 % lowest", 5, 8, classify.ClassYellow},
+		{"15-30 %", 9, 7, classify.ClassBlue},
+		{"15-30 % lowest", 0, 7, classify.ClassBlue},
+		{"background", 9, 6, classify.Background},
+		{"background south", 5, 0, classify.Background},
+		{"no data", 0, 0, classify.NoDataWhite},
 	} {
 		// Row r (0 south) is drawn at image rows (Rows-1-r)*s ... ; sample
 		// every pixel of the cell.
@@ -74,10 +77,10 @@ func TestMapNorthUp(t *testing.T) {
 	}
 	img := Map(g, &MapOptions{Scale: 1, Cuts: []float32{1, 1, 1}})
 	for c := range 3 {
-		if got := img.RGBAAt(c, 1); got != ClassRed {
+		if got := img.RGBAAt(c, 1); got != classify.ClassRed {
 			t.Errorf("bottom row pixel %d = %v, want red (south row)", c, got)
 		}
-		if got := img.RGBAAt(c, 0); got != NoDataWhite {
+		if got := img.RGBAAt(c, 0); got != classify.NoDataWhite {
 			t.Errorf("top row pixel %d = %v, want no data (north row)", c, got)
 		}
 	}
@@ -95,13 +98,13 @@ func TestMapContinuous(t *testing.T) {
 	img := Map(g, &MapOptions{Scale: 1, Mode: "continuous"})
 	// The highest score (cell (9, 9), north-east) has percentile rank 1, the
 	// lowest with data (cell (1, 0), south-west) rank 0.
-	if got, want := img.RGBAAt(9, 0), Viridis(1); got != want {
+	if got, want := img.RGBAAt(9, 0), classify.Viridis(1); got != want {
 		t.Errorf("highest: %v, want %v", got, want)
 	}
-	if got, want := img.RGBAAt(1, 9), Viridis(0); got != want {
+	if got, want := img.RGBAAt(1, 9), classify.Viridis(0); got != want {
 		t.Errorf("lowest: %v, want %v", got, want)
 	}
-	if got := img.RGBAAt(0, 9); got != NoDataWhite {
+	if got := img.RGBAAt(0, 9); got != classify.NoDataWhite {
 		t.Errorf("no data: %v", got)
 	}
 }
@@ -157,7 +160,7 @@ func TestMapPolygon(t *testing.T) {
 		}
 	}
 	// The inside keeps the class colour of cell (4, 5): score 54, background.
-	if got := img.RGBAAt(40, 50); got != Background {
+	if got := img.RGBAAt(40, 50); got != classify.Background {
 		t.Errorf("inside pixel = %v, want background", got)
 	}
 }
@@ -174,7 +177,7 @@ func TestMapNonSquare(t *testing.T) {
 	}
 	// The north-east cell (score 7, top 5 %) fills the top-right 5 x 10.
 	for y := range 10 {
-		if got := img.RGBAAt(19, y); got != ClassRed {
+		if got := img.RGBAAt(19, y); got != classify.ClassRed {
 			t.Fatalf("pixel (19, %d) = %v, want red", y, got)
 		}
 	}

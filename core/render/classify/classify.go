@@ -1,8 +1,9 @@
-package render
+package classify
 
 import (
 	"math"
 	"slices"
+	"sort"
 
 	"halo/core/grid"
 )
@@ -18,12 +19,12 @@ var DefaultTops = []float64{5, 15, 30}
 // room for NoClass.
 func checkTops(tops []float64) {
 	if len(tops) >= NoClass {
-		panic("render: too many classes")
+		panic("classify: too many classes")
 	}
 	prev := 0.0
 	for _, p := range tops {
 		if !(p > prev) || p > 100 {
-			panic("render: tops must increase strictly within (0, 100]")
+			panic("classify: tops must increase strictly within (0, 100]")
 		}
 		prev = p
 	}
@@ -41,7 +42,7 @@ func Cuts(data []float32, tops []float64) []float32 {
 	checkTops(tops)
 	vals := make([]float32, 0, len(data))
 	for _, v := range data {
-		if finite(v) {
+		if Finite(v) {
 			vals = append(vals, v)
 		}
 	}
@@ -76,13 +77,13 @@ func Classify(dst []uint8, data, cuts []float32) []uint8 {
 		dst = make([]uint8, len(data))
 	}
 	if len(dst) != len(data) {
-		panic("render: length mismatch")
+		panic("classify: length mismatch")
 	}
 	if len(cuts) >= NoClass {
-		panic("render: too many classes")
+		panic("classify: too many classes")
 	}
 	for i, v := range data {
-		if !finite(v) {
+		if !Finite(v) {
 			dst[i] = NoClass
 			continue
 		}
@@ -106,7 +107,32 @@ func Classes(g *grid.Grid, tops []float64) ([]uint8, []float32) {
 	return Classify(nil, g.Data, cuts), cuts
 }
 
-func finite(v float32) bool {
+// Finite reports whether v is data: not NaN and not ±Inf.
+func Finite(v float32) bool {
 	f := float64(v)
 	return !math.IsNaN(f) && !math.IsInf(f, 0)
+}
+
+// PercentileRank returns the mid percentile rank of v among the ascending
+// finite values sorted, in [0, 1]: 0 for the lowest value, 1 for the
+// highest, the mean rank for ties and 0.5 when sorted has one value. The
+// continuous map colours cells by it, which keeps skewed scores readable.
+// It panics if sorted is empty.
+func PercentileRank(sorted []float32, v float32) float64 {
+	n := len(sorted)
+	switch n {
+	case 0:
+		panic("classify: no values to rank against")
+	case 1:
+		return 0.5
+	}
+	lo := sort.Search(n, func(i int) bool { return sorted[i] >= v })
+	hi := sort.Search(n, func(i int) bool { return sorted[i] > v })
+	if hi == 0 {
+		return 0
+	}
+	if lo == n {
+		return 1
+	}
+	return (float64(lo) + float64(hi-1)) / 2 / float64(n-1)
 }

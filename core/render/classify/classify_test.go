@@ -1,7 +1,8 @@
-package render
+package classify
 
 import (
 	"fmt"
+	"image/color"
 	"math"
 	"slices"
 	"testing"
@@ -122,4 +123,56 @@ func ExampleClasses() {
 	// [3 3 3 3]
 	// [3 3 3 3]
 	// [255 3 3 3]
+}
+
+func TestPercentileRank(t *testing.T) {
+	sorted := []float32{1, 2, 2, 3, 5}
+	for _, tc := range []struct {
+		v    float32
+		want float64
+	}{
+		{1, 0},
+		{5, 1},
+		{3, 0.75},
+		{2, 0.375}, // ranks 1 and 2 of 0..4: mean 1.5 / 4
+		{0, 0},     // below the range
+		{9, 1},     // above the range
+		{4, 0.875}, // between ranks 3 and 4 (lo = 4, hi - 1 = 3)
+	} {
+		if got := PercentileRank(sorted, tc.v); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("PercentileRank(%v) = %v, want %v", tc.v, got, tc.want)
+		}
+	}
+	if got := PercentileRank([]float32{7}, 7); got != 0.5 {
+		t.Errorf("one value: %v, want 0.5", got)
+	}
+}
+
+func TestColours(t *testing.T) {
+	// The three default classes are the paper's red, yellow and blue.
+	for k, want := range []color.RGBA{ClassRed, ClassYellow, ClassBlue, Background} {
+		if got := ClassColor(k, 3); got != want {
+			t.Errorf("ClassColor(%d, 3) = %v, want %v", k, got, want)
+		}
+	}
+	// viridis ends: #440154 and #fde725 (matplotlib and R viridisLite).
+	if got := Viridis(0); got != (color.RGBA{0x44, 0x01, 0x54, 0xff}) {
+		t.Errorf("Viridis(0) = %v", got)
+	}
+	if got := Viridis(1); got != (color.RGBA{0xfd, 0xe7, 0x25, 0xff}) {
+		t.Errorf("Viridis(1) = %v", got)
+	}
+	if got := Viridis(2); got != Viridis(1) {
+		t.Errorf("Viridis(2) = %v, want clamped to Viridis(1)", got)
+	}
+	// Lightness grows monotonically along viridis (a perceptual map).
+	prev := -1.0
+	for i := 0; i <= 100; i++ {
+		c := Viridis(float64(i) / 100)
+		l := 0.2126*float64(c.R) + 0.7152*float64(c.G) + 0.0722*float64(c.B)
+		if l < prev-0.5 {
+			t.Fatalf("luminance falls at %d: %v < %v", i, l, prev)
+		}
+		prev = l
+	}
 }

@@ -1,4 +1,4 @@
-package render
+package classify
 
 import (
 	"image/color"
@@ -21,7 +21,7 @@ var (
 func ClassColor(k, n int) color.RGBA {
 	switch {
 	case k < 0 || k > n:
-		panic("render: class out of range")
+		panic("classify: class out of range")
 	case k == n:
 		return Background
 	case n == 1:
