@@ -292,7 +292,8 @@ func (f *fitter) starts(x []float64, h, trials int) []estimate {
 			}
 		}
 		if !ok {
-			continue
+			// Every row together is singular: so is every other draw.
+			break
 		}
 		if e, ok = f.move(x, e, h, preSteps); ok {
 			out = append(out, e)
@@ -318,10 +319,11 @@ func rows(x []float64, p int, idx []int) []float64 {
 
 // FitMCD fits a minimum covariance determinant estimate to the rows of x by
 // FastMCD with consistency correction and reweighting (see the package
-// comment). x has one observation per row and must hold finite values.
-// FitMCD returns ErrTooFewRows if x has no more rows than columns and
-// ErrSingular if the covariance is singular. It panics if rng is nil, x has
-// no columns, or an option is out of range.
+// comment). x has one observation per row. FitMCD returns ErrTooFewRows if
+// x has no more rows than columns and ErrSingular if the covariance is
+// singular. It panics if rng is nil, x has no columns or a non-finite value
+// (drop no-data rows first, as RobustMahalanobis does), or an option is out
+// of range.
 func FitMCD(x *mat.Dense, rng *rand.Rand, opt *MCDOptions) (*MCD, error) {
 	var o MCDOptions
 	if opt != nil {
@@ -355,6 +357,11 @@ func FitMCD(x *mat.Dense, rng *rand.Rand, opt *MCDOptions) (*MCD, error) {
 	data := make([]float64, 0, n*p)
 	for i := range n {
 		data = append(data, x.RawRowView(i)...)
+	}
+	for _, v := range data {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			panic("baseline: non-finite value in MCD input")
+		}
 	}
 	f := newFitter(p, rng)
 	all := make([]int, n)

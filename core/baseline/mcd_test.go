@@ -301,11 +301,16 @@ func TestMCDErrors(t *testing.T) {
 	for i := range 40 {
 		exactFit.Set(i, 1, 2*exactFit.At(i, 0))
 	}
+	mostlyConstant := randn(1000, 2) // nested stages; only 10 rows vary in column 1
+	for i := 10; i < 1000; i++ {
+		mostlyConstant.Set(i, 1, 3)
+	}
 	for _, test := range []struct {
 		name string
 		x    *mat.Dense
 		want error
 	}{
+		{"mostly constant column", mostlyConstant, ErrSingular},
 		{"p > n", randn(3, 5), ErrTooFewRows},
 		{"n = p", randn(4, 4), ErrTooFewRows},
 		{"constant column", constant, ErrSingular},
@@ -354,4 +359,19 @@ func TestNth(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestFitMCDPanics(t *testing.T) {
+	x := mat.NewDense(10, 2, nil)
+	for i := range 10 {
+		x.Set(i, 0, float64(i))
+		x.Set(i, 1, float64(i*i))
+	}
+	x.Set(3, 1, math.NaN())
+	defer func() {
+		if recover() == nil {
+			t.Error("FitMCD with a NaN did not panic")
+		}
+	}()
+	FitMCD(x, rand.New(rand.NewPCG(1, 1)), nil)
 }

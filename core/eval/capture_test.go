@@ -205,3 +205,42 @@ func TestCAThresholds(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkMapStats(b *testing.B) {
+	const n = 77810 // the Fe paper's grid
+	rng := rand.New(rand.NewPCG(9, 9))
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = rng.Float32() + 0.01
+	}
+	deps := make([]int, 19)
+	for i := range deps {
+		deps[i] = rng.IntN(n)
+	}
+	tops := []float64{5, 15, 30}
+	b.Run("Capture", func(b *testing.B) {
+		for b.Loop() {
+			Capture(s, deps, tops)
+		}
+	})
+	b.Run("Percentiles", func(b *testing.B) {
+		for b.Loop() {
+			Percentiles(s, tops)
+		}
+	})
+	b.Run("PACurve", func(b *testing.B) {
+		for b.Loop() {
+			PACurve(s, deps)
+		}
+	})
+	b.Run("CAThresholds", func(b *testing.B) {
+		for b.Loop() {
+			CAThresholds(s, 3)
+		}
+	})
+	b.Run("ROC", func(b *testing.B) {
+		for b.Loop() {
+			ROC(s, deps)
+		}
+	})
+}
