@@ -11,9 +11,9 @@
 // anomalous. NaN and ±Inf mean "no data": such cells are neither positives
 // nor negatives, do not count as area and are never captured. Cells are flat
 // indices into the score slice; an index outside [0, len(score)) is a
-// programming error and panics, except that the deposit-cell lists of Capture
-// and PACurve skip negative entries, which DepositCells uses for deposits
-// outside the grid.
+// programming error and panics, except that the deposit-cell lists of
+// LabelledCells, Capture and PACurve skip negative entries, which DepositCells
+// uses for deposits outside the grid.
 //
 // # Positives
 //
