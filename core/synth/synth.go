@@ -153,6 +153,11 @@ func Generate(cfg *Config) *Survey {
 		if !ok {
 			panic("synth: unknown element")
 		}
+		for _, prev := range els[:k] {
+			if prev.name == name {
+				panic("synth: duplicate element")
+			}
+		}
 		els[k] = e
 	}
 	kk := make([]int, len(c.Kinds))

@@ -459,6 +459,7 @@ func TestPanics(t *testing.T) {
 		f    func()
 	}{
 		{"unknown element", func() { Generate(&Config{Elements: []string{"Unobtainium"}}) }},
+		{"duplicate element", func() { Generate(&Config{Elements: []string{"Cu", "Au", "Cu"}}) }},
 		{"unknown kind", func() { Generate(&Config{Kinds: []string{"kimberlite"}}) }},
 		{"empty kinds", func() { Generate(&Config{Kinds: []string{}}) }},
 		{"negative samples", func() { Generate(&Config{Samples: -1}) }},
