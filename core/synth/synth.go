@@ -139,7 +139,8 @@ const (
 
 // Generate builds the survey described by cfg (nil means the zero Config).
 // The same Config gives the same survey, value for value, and the same CSV
-// bytes. It panics on an unknown element or deposit kind or a negative size.
+// bytes. It panics on an unknown or repeated element, an unknown deposit kind,
+// an empty Kinds list or a negative size.
 func Generate(cfg *Config) *Survey {
 	var c Config
 	if cfg != nil {
