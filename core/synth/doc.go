@@ -27,7 +27,7 @@
 // (Fe2O3-Cu-Co-Mn with a Zn-Pb-Ag-Cd rim). Each is placed preferably in a
 // host unit of its model. A halo multiplies the background by at most a few
 // times (Gaussian decay over 1-2 km, rings at 2-3 km), scaled by a random
-// deposit size of 0.6-1.15, so single elements see only the deposits of
+// deposit size of 0.7-1.2, so single elements see only the deposits of
 // their own association and weak deposits hide in the background noise.
 // The ultramafic bodies (Ni-Cr-Co-MgO, some As-Sb) and black shales
 // (Mo-V-U-As-Sb-Zn-Ag) are anomalies without deposits.
@@ -35,8 +35,8 @@
 // # Reporting
 //
 // Values are rounded to laboratory decimals. Point surveys have values below
-// detection (stored as -limit; written "<limit", or "-limit" for As, Cd and
-// Hg), about 0.3% missing values and one laboratory batch (5% of samples)
+// detection (stored as -limit; written "<limit", or "-limit" for As, Cd, Hg
+// and Sb), about 0.3% missing values and one laboratory batch (5% of samples)
 // missing Hg. Gridded surveys have neither. Analyses summing to more than
 // 99 wt% are scaled down (closure).
 //
