@@ -116,16 +116,16 @@ func (m *Model) scoreBlock(dst, x []float32, r int) {
 	d, n1 := m.d, f0.Out
 	wx, wx2 := f0.W[:d*n1], f0.W[d*n1:]
 	setBias(ax, r, f0.B)
-	gemmAcc(ax, x, r, d, wx, n1)
+	gemm(ax, x, r, d, wx, n1)
 
 	copy(p[:r*n1], ax[:r*n1])
-	gemmAcc(p, x, r, d, wx2, n1)
+	gemm(p, x, r, d, wx2, n1)
 	leaky(p[:r*n1])
 	forward(q1, p, r, f1)
 	leaky(q1[:r*f1.Out])
 
 	copy(p[:r*n1], ax[:r*n1])
-	gemmAcc(p, rec, r, d, wx2, n1)
+	gemm(p, rec, r, d, wx2, n1)
 	leaky(p[:r*n1])
 	forward(q2, p, r, f1)
 	leaky(q2[:r*f1.Out])
@@ -144,52 +144,13 @@ func (m *Model) scoreBlock(dst, x []float32, r int) {
 // forward sets out = in W + B for r rows.
 func forward(out, in []float32, r int, l *dense) {
 	setBias(out, r, l.B)
-	gemmAcc(out, in, r, l.In, l.W, l.Out)
+	gemm(out, in, r, l.In, l.W, l.Out)
 }
 
 func setBias(out []float32, r int, b []float32) {
 	n := len(b)
 	for i := range r {
 		copy(out[i*n:(i+1)*n], b)
-	}
-}
-
-// gemmAcc adds in (r x k) times w (k x n) to out (r x n), four rows at a
-// time so that each row of w is loaded once per four output rows.
-func gemmAcc(out, in []float32, r, k int, w []float32, n int) {
-	i := 0
-	for ; i+4 <= r; i += 4 {
-		o0 := out[i*n : (i+1)*n]
-		o1 := out[(i+1)*n : (i+2)*n]
-		o2 := out[(i+2)*n : (i+3)*n]
-		o3 := out[(i+3)*n : (i+4)*n]
-		a0 := in[i*k : (i+1)*k]
-		a1 := in[(i+1)*k : (i+2)*k]
-		a2 := in[(i+2)*k : (i+3)*k]
-		a3 := in[(i+3)*k : (i+4)*k]
-		for t := range k {
-			wr := w[t*n : (t+1)*n]
-			x0, x1, x2, x3 := a0[t], a1[t], a2[t], a3[t]
-			o0, o1, o2, o3 := o0[:len(wr)], o1[:len(wr)], o2[:len(wr)], o3[:len(wr)]
-			for j, wv := range wr {
-				o0[j] += x0 * wv
-				o1[j] += x1 * wv
-				o2[j] += x2 * wv
-				o3[j] += x3 * wv
-			}
-		}
-	}
-	for ; i < r; i++ {
-		o := out[i*n : (i+1)*n]
-		a := in[i*k : (i+1)*k]
-		for t := range k {
-			wr := w[t*n : (t+1)*n]
-			x0 := a[t]
-			o := o[:len(wr)]
-			for j, wv := range wr {
-				o[j] += x0 * wv
-			}
-		}
 	}
 }
 
