@@ -329,3 +329,20 @@ func TestASCIIGDAL(t *testing.T) {
 	}
 	checkGDAL(t, path, "-9999", false)
 }
+
+func ExampleWriteASCII() {
+	g := New(Geom{Cols: 3, Rows: 2, X0: 500000, Y0: 2500000, Cell: 250})
+	copy(g.Data, []float32{1, 2, 3, 4.5, float32(math.NaN()), 0.1}) // row 0 south
+	if err := WriteASCII(os.Stdout, g); err != nil {
+		panic(err)
+	}
+	// Output:
+	// ncols         3
+	// nrows         2
+	// xllcorner     500000
+	// yllcorner     2500000
+	// cellsize      250
+	// NODATA_value  -9999
+	// 4.5 -9999 0.1
+	// 1 2 3
+}

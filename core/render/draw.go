@@ -76,29 +76,61 @@ func strokeRect(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
 }
 
 // canvas draws anti-aliased shapes into the rectangle clip of an image, in
-// coordinates relative to clip.Min.
+// coordinates relative to clip.Min. Shapes are collected as closed
+// sub-paths and painted together (non-zero winding, coverage clamped), each
+// paint rasterising only the bounding box of its sub-paths.
 type canvas struct {
-	dst  *image.RGBA
-	clip image.Rectangle
-	z    *vector.Rasterizer
+	dst   *image.RGBA
+	clip  image.Rectangle
+	z     vector.Rasterizer
+	paths [][][2]float64
 }
 
 func newCanvas(dst *image.RGBA, clip image.Rectangle) *canvas {
-	return &canvas{dst: dst, clip: clip, z: vector.NewRasterizer(clip.Dx(), clip.Dy())}
+	return &canvas{dst: dst, clip: clip}
+}
+
+// add adds the closed sub-path pts.
+func (cv *canvas) add(pts [][2]float64) {
+	if len(pts) >= 3 {
+		cv.paths = append(cv.paths, pts)
+	}
+}
+
+// paint fills the collected sub-paths with c and forgets them.
+func (cv *canvas) paint(c color.Color) {
+	if len(cv.paths) == 0 {
+		return
+	}
+	x0, y0 := math.Inf(1), math.Inf(1)
+	x1, y1 := math.Inf(-1), math.Inf(-1)
+	for _, sp := range cv.paths {
+		for _, p := range sp {
+			x0, y0 = math.Min(x0, p[0]), math.Min(y0, p[1])
+			x1, y1 = math.Max(x1, p[0]), math.Max(y1, p[1])
+		}
+	}
+	box := image.Rect(int(math.Floor(x0))-1, int(math.Floor(y0))-1, int(math.Ceil(x1))+1, int(math.Ceil(y1))+1)
+	box = box.Intersect(image.Rect(0, 0, cv.clip.Dx(), cv.clip.Dy()))
+	if !box.Empty() {
+		cv.z.Reset(box.Dx(), box.Dy())
+		ox, oy := float64(box.Min.X), float64(box.Min.Y)
+		for _, sp := range cv.paths {
+			cv.z.MoveTo(float32(sp[0][0]-ox), float32(sp[0][1]-oy))
+			for _, p := range sp[1:] {
+				cv.z.LineTo(float32(p[0]-ox), float32(p[1]-oy))
+			}
+			cv.z.ClosePath()
+		}
+		cv.z.Draw(cv.dst, box.Add(cv.clip.Min), image.NewUniform(c), image.Point{})
+	}
+	cv.paths = cv.paths[:0]
 }
 
 // fill fills the closed polygon pts with c.
 func (cv *canvas) fill(pts [][2]float64, c color.Color) {
-	if len(pts) < 3 {
-		return
-	}
-	cv.z.Reset(cv.clip.Dx(), cv.clip.Dy())
-	cv.z.MoveTo(float32(pts[0][0]), float32(pts[0][1]))
-	for _, p := range pts[1:] {
-		cv.z.LineTo(float32(p[0]), float32(p[1]))
-	}
-	cv.z.ClosePath()
-	cv.z.Draw(cv.dst, cv.clip, image.NewUniform(c), image.Point{})
+	cv.add(pts)
+	cv.paint(c)
 }
 
 // triangle draws an upward equilateral triangle centred on (x, y) with
@@ -112,10 +144,6 @@ func (cv *canvas) triangle(x, y, r float64, c color.Color) {
 // the last point to the first.
 func (cv *canvas) polyline(pts [][2]float64, w float64, closed bool, c color.Color) {
 	n := len(pts)
-	if n == 0 {
-		return
-	}
-	cv.z.Reset(cv.clip.Dx(), cv.clip.Dy())
 	seg := func(a, b [2]float64) {
 		dx, dy := b[0]-a[0], b[1]-a[1]
 		l := math.Hypot(dx, dy)
@@ -123,28 +151,18 @@ func (cv *canvas) polyline(pts [][2]float64, w float64, closed bool, c color.Col
 			return
 		}
 		nx, ny := -dy/l*w/2, dx/l*w/2
-		// Each quad is wound the same way, so overlaps stay covered once
-		// under the non-zero rule that vector uses for its coverage sum
-		// (clamped to full coverage).
-		cv.z.MoveTo(float32(a[0]+nx), float32(a[1]+ny))
-		cv.z.LineTo(float32(b[0]+nx), float32(b[1]+ny))
-		cv.z.LineTo(float32(b[0]-nx), float32(b[1]-ny))
-		cv.z.LineTo(float32(a[0]-nx), float32(a[1]-ny))
-		cv.z.ClosePath()
+		// Quads and dots are all wound the same way, so where they overlap
+		// the coverage adds up (and is clamped) instead of cancelling.
+		cv.add([][2]float64{{a[0] + nx, a[1] + ny}, {b[0] + nx, b[1] + ny}, {b[0] - nx, b[1] - ny}, {a[0] - nx, a[1] - ny}})
 	}
 	dot := func(p [2]float64) {
 		const k = 12
-		r := w / 2
-		for i := 0; i <= k; i++ {
-			a := -2 * math.Pi * float64(i) / k // same winding as the quads
-			x, y := float32(p[0]+r*math.Cos(a)), float32(p[1]+r*math.Sin(a))
-			if i == 0 {
-				cv.z.MoveTo(x, y)
-			} else {
-				cv.z.LineTo(x, y)
-			}
+		ring := make([][2]float64, k)
+		for i := range ring {
+			a := -2 * math.Pi * float64(i) / k
+			ring[i] = [2]float64{p[0] + w/2*math.Cos(a), p[1] + w/2*math.Sin(a)}
 		}
-		cv.z.ClosePath()
+		cv.add(ring)
 	}
 	for i := 0; i+1 < n; i++ {
 		seg(pts[i], pts[i+1])
@@ -155,5 +173,5 @@ func (cv *canvas) polyline(pts [][2]float64, w float64, closed bool, c color.Col
 	for _, p := range pts {
 		dot(p)
 	}
-	cv.z.Draw(cv.dst, cv.clip, image.NewUniform(c), image.Point{})
+	cv.paint(c)
 }

@@ -334,15 +334,39 @@ func checkGolden(t *testing.T, path string, img image.Image) {
 	if want.Bounds() != img.Bounds() {
 		t.Fatalf("%s: size %v, golden %v", path, img.Bounds(), want.Bounds())
 	}
-	diff := 0
+	diff, worst := 0, 0
 	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
 		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
-			if color.NRGBAModel.Convert(img.At(x, y)) != color.NRGBAModel.Convert(want.At(x, y)) {
+			a := color.NRGBAModel.Convert(img.At(x, y)).(color.NRGBA)
+			b := color.NRGBAModel.Convert(want.At(x, y)).(color.NRGBA)
+			if a != b {
 				diff++
+				for _, d := range []int{int(a.R) - int(b.R), int(a.G) - int(b.G), int(a.B) - int(b.B), int(a.A) - int(b.A)} {
+					worst = max(worst, d, -d)
+				}
 			}
 		}
 	}
 	if diff > 0 {
-		t.Errorf("%s: %d pixels differ from the golden image (go test -regen to accept)", path, diff)
+		t.Errorf("%s: %d pixels differ from the golden image, by up to %d in a channel (go test -regen to accept)", path, diff, worst)
+	}
+}
+
+func BenchmarkMap(b *testing.B) {
+	g := demoGrid()
+	for _, bc := range []struct {
+		name string
+		opt  *MapOptions
+	}{
+		{"plain", &MapOptions{}},
+		{"legend", demoOptions("classes")},
+		{"continuous", demoOptions("continuous")},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Map(g, bc.opt)
+			}
+		})
 	}
 }
