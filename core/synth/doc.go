@@ -25,10 +25,11 @@
 // zoned Zn-Pb-Mn-As-Sb outer halo, Sn-W greisen (Sn-W-Bi-Mo-Li-Be-F),
 // orogenic Au (Au-As-Sb-Hg, elongated along strike) and Fe skarn
 // (Fe2O3-Cu-Co-Mn with a Zn-Pb-Ag-Cd rim). Each is placed preferably in a
-// host unit of its model. A halo multiplies the background by 1.3-10
-// (main commodity 5-10 times; Gaussian decay over 1-2 km, rings at 2-3 km), scaled by a random
-// deposit size of 0.7-1.2, so single elements see only the deposits of
-// their own association and weak deposits hide in the background noise.
+// host unit of its model. A halo multiplies the background by 1.3 to 10
+// (main commodity 5-10 times; Gaussian decay over 1-2 km, rings at 2-3 km),
+// scaled by a random deposit size of 0.7-1.2, so single elements see only
+// the deposits of their own association and weak deposits hide in the
+// background noise.
 // The ultramafic bodies (Ni-Cr-Co-MgO, some As-Sb) and black shales
 // (Mo-V-U-As-Sb-Zn-Ag) are anomalies without deposits.
 //
