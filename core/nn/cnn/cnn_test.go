@@ -2,8 +2,8 @@ package cnn
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"

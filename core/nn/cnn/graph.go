@@ -8,8 +8,8 @@ import (
 )
 
 // graphNet is the gorgonia expression graph of a Model for a fixed batch:
-// channels-last activations ((batch*L)×C matrices), each convolution an
-// im2colOp and one matrix product with the kernel whose last row is the bias,
+// channels-last activations ((batch*L)×C matrices), each convolution (with
+// the previous layer's ReLU) one convOp whose kernel's last row is the bias,
 // global average pooling folded into the output unit.
 type graphNet struct {
 	g      *gorgonia.ExprGraph
@@ -48,15 +48,9 @@ func newGraphNet(m *Model, batch int, loss bool) (*graphNet, error) {
 		w := gorgonia.NewMatrix(g, tensor.Float32, gorgonia.WithShape(k*in+1, c), gorgonia.WithName(fmt.Sprintf("conv%d", i+1)),
 			gorgonia.WithValue(dense(k*in+1, c, wv)))
 		n.params = append(n.params, w)
-		cols, err := gorgonia.ApplyOp(im2colOp{batch: batch, inL: ls[i], c: in, k: k, stride: arch.Strides[i]}, h)
-		if err != nil {
-			return nil, err
-		}
-		z, err := gorgonia.Mul(cols, w)
-		if err != nil {
-			return nil, err
-		}
-		if h, err = gorgonia.Rectify(z); err != nil {
+		st := newConvState(batch, ls[i], in, c, k, arch.Strides[i], i > 0, i > 0 && loss)
+		var err error
+		if h, err = gorgonia.ApplyOp(convOp{mode: convForward, st: st, layer: i + 1}, h, w); err != nil {
 			return nil, err
 		}
 		in = c
@@ -76,7 +70,11 @@ func newGraphNet(m *Model, batch int, loss bool) (*graphNet, error) {
 	fcb := gorgonia.NewMatrix(g, tensor.Float32, gorgonia.WithShape(1, 1), gorgonia.WithName("fcb"),
 		gorgonia.WithValue(dense(1, 1, []float32{m.FCBias})))
 	n.params = append(n.params, fc, fcb)
-	flat, err := gorgonia.Reshape(h, tensor.Shape{batch, last * in})
+	act, err := gorgonia.Rectify(h)
+	if err != nil {
+		return nil, err
+	}
+	flat, err := gorgonia.Reshape(act, tensor.Shape{batch, last * in})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,232 @@
+package cnn
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+
+	"github.com/chewxy/hm"
+	"gonum.org/v1/gonum/blas"
+	"gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// convOp is one 1-D 'same' convolution layer as gorgonia ops over
+// channels-last activations. Its forward mode maps the (batch*inL)×c input
+// x and the (k*c+1)×out kernel w (bias in the last row) to the
+// (batch*outL)×out pre-activation
+//
+//	z = im2col(f(x)) * w
+//
+// where f is ReLU when relu is set (the previous layer's activation, fused
+// here) and the identity otherwise, and row (n, o) of im2col holds the k
+// input rows around position o*stride (zero outside the sequence) followed
+// by a 1. The two backward modes give dx = col2im(dz * wᵀ) ⊙ f'(x) and
+// dw = im2col(f(x))ᵀ * dz.
+//
+// All three modes write into buffers owned by the layer (state), so the
+// tape machine allocates nothing for them; the backward modes reuse the
+// im2col matrix of the forward pass of the same run (they depend on dz, so
+// the tape machine always runs them after it). The products go through
+// gorgonia.WhichBLAS, so gorgonia.Use applies.
+type convOp struct {
+	mode  convMode
+	st    *convState
+	layer int
+}
+
+type convMode byte
+
+const (
+	convForward convMode = iota
+	convGradX
+	convGradW
+)
+
+// convState is the geometry and the buffers of one layer.
+type convState struct {
+	batch, inL, outL, c, out, k, stride int
+	relu, gradX                         bool
+
+	cols, dcols []float32 // (batch*outL)×(k*c+1)
+	z, dx, dw   *tensor.Dense
+}
+
+func newConvState(batch, inL, c, out, k, stride int, relu, gradX bool) *convState {
+	s := &convState{batch: batch, inL: inL, outL: (inL-1)/stride + 1, c: c, out: out, k: k, stride: stride, relu: relu, gradX: gradX}
+	kc := k*c + 1
+	s.cols = make([]float32, batch*s.outL*kc)
+	s.z = tensor.New(tensor.WithShape(batch*s.outL, out), tensor.Of(tensor.Float32))
+	s.dw = tensor.New(tensor.WithShape(kc, out), tensor.Of(tensor.Float32))
+	if gradX {
+		s.dcols = make([]float32, batch*s.outL*kc)
+		s.dx = tensor.New(tensor.WithShape(batch*inL, c), tensor.Of(tensor.Float32))
+	}
+	return s
+}
+
+var (
+	_ gorgonia.Op   = convOp{}
+	_ gorgonia.SDOp = convOp{}
+)
+
+func (op convOp) Arity() int {
+	if op.mode == convGradX {
+		return 3
+	}
+	return 2
+}
+
+func (op convOp) Type() hm.Type {
+	t := gorgonia.TensorType{Dims: 2, Of: hm.TypeVariable('a')}
+	if op.mode == convGradX {
+		return hm.NewFnType(t, t, t, t)
+	}
+	return hm.NewFnType(t, t, t)
+}
+
+func (op convOp) InferShape(...gorgonia.DimSizer) (tensor.Shape, error) {
+	switch op.mode {
+	case convGradX:
+		return op.st.dx.Shape().Clone(), nil
+	case convGradW:
+		return op.st.dw.Shape().Clone(), nil
+	}
+	return op.st.z.Shape().Clone(), nil
+}
+
+func f32(v gorgonia.Value) []float32 {
+	s, _ := v.Data().([]float32)
+	return s
+}
+
+func (op convOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
+	if len(inputs) != op.Arity() {
+		return nil, fmt.Errorf("cnn: %v takes %d inputs, got %d", op, op.Arity(), len(inputs))
+	}
+	for _, in := range inputs {
+		if f32(in) == nil {
+			return nil, fmt.Errorf("cnn: %v needs float32 values", op)
+		}
+	}
+	s := op.st
+	kc := s.k*s.c + 1
+	m := s.batch * s.outL
+	bl := gorgonia.WhichBLAS()
+	switch op.mode {
+	case convForward:
+		s.im2col(f32(inputs[0]))
+		bl.Sgemm(blas.NoTrans, blas.NoTrans, m, s.out, kc, 1, s.cols, kc, f32(inputs[1]), s.out, 0, f32(s.z), s.out)
+		return s.z, nil
+	case convGradX:
+		bl.Sgemm(blas.NoTrans, blas.Trans, m, kc, s.out, 1, f32(inputs[2]), s.out, f32(inputs[1]), s.out, 0, s.dcols, kc)
+		s.col2im(f32(s.dx), f32(inputs[0]))
+		return s.dx, nil
+	default:
+		bl.Sgemm(blas.Trans, blas.NoTrans, kc, s.out, m, 1, s.cols, kc, f32(inputs[1]), s.out, 0, f32(s.dw), s.out)
+		return s.dw, nil
+	}
+}
+
+// im2col fills s.cols from x (applying ReLU if s.relu).
+func (s *convState) im2col(x []float32) {
+	c, k, pad := s.c, s.k, (s.k-1)/2
+	w := k*c + 1
+	for n := 0; n < s.batch; n++ {
+		seq := x[n*s.inL*c : (n+1)*s.inL*c]
+		for o := 0; o < s.outL; o++ {
+			row := s.cols[(n*s.outL+o)*w : (n*s.outL+o+1)*w]
+			for j := 0; j < k; j++ {
+				pos := o*s.stride + j - pad
+				seg := row[j*c : (j+1)*c]
+				if pos < 0 || pos >= s.inL {
+					clear(seg)
+					continue
+				}
+				src := seq[pos*c : (pos+1)*c]
+				if !s.relu {
+					copy(seg, src)
+					continue
+				}
+				for i, v := range src {
+					seg[i] = max(v, 0)
+				}
+			}
+			row[w-1] = 1
+		}
+	}
+}
+
+// col2im scatters s.dcols into dx (dropping the bias column) and applies
+// the ReLU mask of x if s.relu.
+func (s *convState) col2im(dx, x []float32) {
+	c, k, pad := s.c, s.k, (s.k-1)/2
+	w := k*c + 1
+	clear(dx)
+	for n := 0; n < s.batch; n++ {
+		seq := dx[n*s.inL*c : (n+1)*s.inL*c]
+		for o := 0; o < s.outL; o++ {
+			row := s.dcols[(n*s.outL+o)*w : (n*s.outL+o+1)*w]
+			for j := 0; j < k; j++ {
+				pos := o*s.stride + j - pad
+				if pos < 0 || pos >= s.inL {
+					continue
+				}
+				dst := seq[pos*c : (pos+1)*c]
+				for i, v := range row[j*c : (j+1)*c] {
+					dst[i] += v
+				}
+			}
+		}
+	}
+	if s.relu {
+		for i, v := range x {
+			if v <= 0 {
+				dx[i] = 0
+			}
+		}
+	}
+}
+
+func (op convOp) ReturnsPtr() bool     { return false }
+func (op convOp) CallsExtern() bool    { return false }
+func (op convOp) OverwritesInput() int { return -1 }
+
+func (op convOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
+
+func (op convOp) Hashcode() uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}
+
+func (op convOp) String() string {
+	s := op.st
+	return fmt.Sprintf("conv1d%d/%d<b%d,l%d,c%d->%d,k%d,s%d,relu%v>", op.layer, op.mode, s.batch, s.inL, s.c, s.out, s.k, s.stride, s.relu)
+}
+
+func (op convOp) DiffWRT(int) []bool {
+	if op.mode != convForward {
+		return []bool{false, false, false}[:op.Arity()]
+	}
+	return []bool{op.st.gradX, true}
+}
+
+func (op convOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (gorgonia.Nodes, error) {
+	if op.mode != convForward {
+		return nil, fmt.Errorf("cnn: %v is not differentiable", op)
+	}
+	x := inputs[0]
+	var dx *gorgonia.Node
+	if op.st.gradX {
+		var err error
+		if dx, err = gorgonia.ApplyOp(convOp{mode: convGradX, st: op.st, layer: op.layer}, x, inputs[1], grad); err != nil {
+			return nil, err
+		}
+	}
+	dw, err := gorgonia.ApplyOp(convOp{mode: convGradW, st: op.st, layer: op.layer}, x, grad)
+	if err != nil {
+		return nil, err
+	}
+	return gorgonia.Nodes{dx, dw}, nil
+}
