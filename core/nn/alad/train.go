@@ -58,6 +58,7 @@ func Train(ctx context.Context, x []float32, d int, cfg Config, rng *rand.Rand, 
 	batch := min(cfg.Batch, per)
 	nb := per / batch
 
+	plugBLAS()
 	nt := newNets(cfg.Arch, d, cfg.SpectralNorm, rng)
 	xb := make([]float32, batch*d)
 	dis, ge, err := newSteps(nt, batch, xb, cfg)

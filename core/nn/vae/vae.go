@@ -283,6 +283,7 @@ func Train(ctx context.Context, x []float32, d int, cfg Config, rng *rand.Rand, 
 	}
 	batch := min(cfg.Batch, per)
 	nb := per / batch
+	plugBLAS()
 	xb := make([]float32, batch*d)
 	gr, err := buildGraph(d, cfg.Arch, batch, xb, cfg.Beta, rng)
 	if err != nil {
@@ -431,42 +432,11 @@ func forward(out, in []float32, r int, l *dense, relu bool) {
 	for i := range r {
 		copy(out[i*n:(i+1)*n], l.B)
 	}
-	gemmAcc(out, in, r, l.In, l.W, n)
+	gemm(out, in, r, l.In, l.W, n)
 	if relu {
 		for i, v := range out[:r*n] {
 			if v < 0 {
 				out[i] = 0
-			}
-		}
-	}
-}
-
-// gemmAcc adds in (r x k) times w (k x n) to out (r x n), four rows at a time.
-func gemmAcc(out, in []float32, r, k int, w []float32, n int) {
-	i := 0
-	for ; i+4 <= r; i += 4 {
-		o0, o1, o2, o3 := out[i*n:(i+1)*n], out[(i+1)*n:(i+2)*n], out[(i+2)*n:(i+3)*n], out[(i+3)*n:(i+4)*n]
-		a0, a1, a2, a3 := in[i*k:(i+1)*k], in[(i+1)*k:(i+2)*k], in[(i+2)*k:(i+3)*k], in[(i+3)*k:(i+4)*k]
-		for t := range k {
-			wr := w[t*n : (t+1)*n]
-			x0, x1, x2, x3 := a0[t], a1[t], a2[t], a3[t]
-			o0, o1, o2, o3 := o0[:len(wr)], o1[:len(wr)], o2[:len(wr)], o3[:len(wr)]
-			for j, wv := range wr {
-				o0[j] += x0 * wv
-				o1[j] += x1 * wv
-				o2[j] += x2 * wv
-				o3[j] += x3 * wv
-			}
-		}
-	}
-	for ; i < r; i++ {
-		o, a := out[i*n:(i+1)*n], in[i*k:(i+1)*k]
-		for t := range k {
-			wr := w[t*n : (t+1)*n]
-			x0 := a[t]
-			o := o[:len(wr)]
-			for j, wv := range wr {
-				o[j] += x0 * wv
 			}
 		}
 	}

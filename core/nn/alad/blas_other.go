@@ -1,0 +1,6 @@
+//go:build !wasm
+
+package alad
+
+// plugBLAS keeps gonum natively: its assembly Sgemm beats blas32 there.
+func plugBLAS() {}

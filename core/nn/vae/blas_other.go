@@ -1,0 +1,6 @@
+//go:build !wasm
+
+package vae
+
+// plugBLAS keeps gonum natively: its assembly Sgemm beats blas32 there.
+func plugBLAS() {}
