@@ -87,6 +87,7 @@ func BenchmarkScorePairs(b *testing.B) {
 // NCHW tensors. FLOPs = 3 x 2 x MACs per pair (forward + two backward
 // products). An epoch of the paper's 55,216 pairs takes 55,216 / (pairs/s).
 func BenchmarkTrainStep(b *testing.B) {
+	plugBLAS() // as Train does: blas32 in js/wasm, gonum natively
 	for _, a := range benchArchs {
 		for _, impl := range []string{"convop", "conv2d"} {
 			b.Run(fmt.Sprintf("%s/%s", a.name, impl), func(b *testing.B) {

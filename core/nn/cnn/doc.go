@@ -22,9 +22,13 @@
 // mini-batches, from He-normal weights drawn from the caller's rng: the same
 // seed gives the same loss history. The graph is built once per run and run
 // by one gorgonia tape machine. Activations are channels-last (batch*L)×C
-// matrices; a convolution is a custom im2col op (a gather with a bias column
-// of ones) and one gorgonia matrix product, which avoids Conv2d's
-// NCHW transposes (BenchmarkTrain measures both).
+// matrices; each convolution is one custom op (convOp: the previous layer's
+// ReLU, im2col with a column of ones for the bias, and the matrix product
+// through gorgonia.WhichBLAS, with hand-written backward ops) that owns its
+// buffers, so a training step allocates almost nothing. This is about 2x
+// the speed of the same network written with gorgonia's Conv2d, whose NCHW
+// transposes and per-step allocations dominate (BenchmarkTrainStep runs
+// both). Gradients are checked against finite differences in the tests.
 //
 // # Scoring
 //

@@ -1,0 +1,96 @@
+package cnn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gorgonia.org/gorgonia"
+)
+
+// naiveLoss is the mean binary cross-entropy of naiveLogits (float64).
+func naiveLoss(m *Model, diffs, y []float32) float64 {
+	var sum float64
+	for i, z := range naiveLogits(m, diffs) {
+		sum += math.Max(z, 0) - z*float64(y[i]) + math.Log1p(math.Exp(-math.Abs(z)))
+	}
+	return sum / float64(len(y))
+}
+
+// TestGradients holds the gradients of the training graph (convOp's
+// backward modes, the pooling and the loss) to central finite differences
+// of the float64 reference loss.
+func TestGradients(t *testing.T) {
+	// gradTol: float32 gradients against float64 differences with step
+	// fdStep; ReLU kinks within fdStep of a weight would break the
+	// comparison, which the seed avoids (all 400 weights checked).
+	const (
+		fdStep  = 1e-3
+		gradTol = 2e-3
+	)
+	rng := rand.New(rand.NewPCG(21, 22))
+	arch := Arch{Channels: []int{3, 4, 4}, Strides: []int{1, 2, 2}, Kernel: 3}
+	const d, n = 7, 5
+	m := randomModel(arch, d, rng)
+	diffs := randomDiffs(rng, n, d)
+	y := []float32{0, 1, 1, 0, 1}
+	net, err := newGraphNet(m, n, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(net.xv, diffs)
+	copy(net.yv, y)
+	for i := range net.wv {
+		net.wv[i] = 1.0 / n
+	}
+	vm := gorgonia.NewTapeMachine(net.g, gorgonia.BindDualValues(net.params...))
+	defer vm.Close()
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := float64(net.cost.Value().Data().(float32)), naiveLoss(m, diffs, y); math.Abs(got-want) > 1e-5 {
+		t.Fatalf("graph loss %v, reference %v", got, want)
+	}
+	// fd returns the finite-difference derivative of the loss in *w.
+	fd := func(w *float32) float64 {
+		old := *w
+		*w = old + fdStep
+		hi, up := naiveLoss(m, diffs, y), *w
+		*w = old - fdStep
+		lo, down := naiveLoss(m, diffs, y), *w
+		*w = old
+		return (hi - lo) / float64(up-down)
+	}
+	check := func(name string, i int, w *float32, g float32) {
+		want := fd(w)
+		if math.Abs(float64(g)-want) > gradTol*(1+math.Abs(want)) {
+			t.Errorf("%s[%d]: gradient %v, finite difference %v", name, i, g, want)
+		}
+	}
+	checked := 0
+	for li := range arch.Channels {
+		gv, err := net.params[li].Grad()
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := gv.Data().([]float32)
+		l := m.Conv[li]
+		for i := range l.W {
+			check("W", i, &l.W[i], g[i])
+		}
+		for i := range l.B {
+			check("B", i, &l.B[i], g[len(l.W)+i])
+		}
+		checked += len(g)
+	}
+	nc := len(arch.Channels)
+	gfc, _ := net.params[nc].Grad()
+	for i := range m.FC {
+		check("FC", i, &m.FC[i], gfc.Data().([]float32)[i])
+	}
+	gfb, _ := net.params[nc+1].Grad()
+	check("FCBias", 0, &m.FCBias, gfb.Data().([]float32)[0])
+	if checked == 0 {
+		t.Fatal("no gradients checked")
+	}
+}
