@@ -1,0 +1,68 @@
+# halo: `make serve` builds and serves the page (needs only Go); `make test`
+# installs what the tests need on a fresh Debian machine and runs every test.
+
+GO      ?= go
+GOROOT  := $(shell $(GO) env GOROOT)
+WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+ADDR    ?= :8080
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Packages whose tests also run in js/wasm through Node (same code, same numbers).
+WASM_TEST_PKGS := ./core/grid/... ./core/compose/... ./core/eval/... ./core/idw/... ./core/survey/... ./core/baseline/... ./core/pipeline/...
+
+.PHONY: all build serve test deps vet test-native test-wasm test-fuzz bench clean
+
+all: build
+
+build: build/halo build/worker.wasm build/wasm_exec.js
+
+build/halo: FORCE
+	@mkdir -p build
+	$(GO) build -o build/halo ./cmd/halo
+
+build/worker.wasm: FORCE
+	@mkdir -p build
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o build/worker.wasm ./wasm/worker
+
+build/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
+	@mkdir -p build
+	cp $< $@
+
+serve: build
+	./build/halo serve --addr $(ADDR)
+
+# deps installs, once, what a fresh Debian machine lacks for the tests:
+# chromium (browser tests), gdal-bin (GeoTIFF checks), nodejs (js/wasm tests).
+deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v gdalinfo >/dev/null 2>&1 || missing="$$missing gdal-bin"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./core/... ./wasm/...
+
+test-native: build
+	HALO_REQUIRE_TOOLS=1 $(GO) test -count=1 -timeout 20m ./...
+
+test-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -timeout 15m -exec=$(WASMEXEC) $(WASM_TEST_PKGS)
+
+# A short fuzz run of each parser on top of the corpus in testdata (which
+# the plain test run replays every time).
+test-fuzz:
+	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=20s ./core/survey
+
+test: deps vet test-native test-wasm test-fuzz
+
+bench: build
+	$(GO) test -run='^$$' -bench=. -benchtime=1x ./core/...
+
+clean:
+	rm -rf build out
+
+FORCE:

@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"halo/core/pipeline"
+)
+
+// The browser tests drive the real page in headless Chromium (Debian package
+// chromium) against the handler of `halo serve`, with the worker built for
+// js/wasm by the test itself. Without chromium they are skipped, unless
+// HALO_REQUIRE_TOOLS is set (make test sets it), then they fail.
+
+var (
+	wasmOnce sync.Once
+	wasmDir  string
+	wasmErr  error
+)
+
+// buildWasm builds wasm/worker into a temporary folder once per test binary.
+func buildWasm(t *testing.T) string {
+	t.Helper()
+	wasmOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "halo-build-")
+		if err != nil {
+			wasmErr = err
+			return
+		}
+		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "worker.wasm"), "halo/wasm/worker")
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			wasmErr = fmt.Errorf("building the worker: %v\n%s", err, out)
+			return
+		}
+		src := filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js")
+		b, err := os.ReadFile(src)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "wasm_exec.js"), b, 0o644)
+		}
+		wasmDir, wasmErr = dir, err
+	})
+	if wasmErr != nil {
+		t.Fatal(wasmErr)
+	}
+	return wasmDir
+}
+
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("HALO_REQUIRE_TOOLS") != "" {
+			t.Fatalf("%s not found on PATH (make test installs it with apt-get)", name)
+		}
+		t.Skipf("%s not found on PATH; run make test to install it", name)
+	}
+	return p
+}
+
+// page is a served halo page in a headless Chromium tab.
+type page struct {
+	t        *testing.T
+	ctx      context.Context
+	url      string
+	mu       sync.Mutex
+	requests []string
+}
+
+func openPage(t *testing.T, timeout time.Duration) *page {
+	t.Helper()
+	exe := requireTool(t, "chromium")
+	build := buildWasm(t)
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(&site{root: root, build: build})
+	t.Cleanup(srv.Close)
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	p := &page{t: t, ctx: ctx, url: srv.URL}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			p.mu.Lock()
+			p.requests = append(p.requests, e.Request.URL)
+			p.mu.Unlock()
+		}
+	})
+	p.run(network.Enable(), chromedp.Navigate(srv.URL+"/"))
+	p.waitText("#stage", "Ready", 60*time.Second)
+	return p
+}
+
+func (p *page) run(actions ...chromedp.Action) {
+	p.t.Helper()
+	if err := chromedp.Run(p.ctx, actions...); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+func (p *page) eval(js string, out any) {
+	p.t.Helper()
+	p.run(chromedp.Evaluate(js, out))
+}
+
+// waitText polls until the element's text contains want, failing early when
+// the page shows an error.
+func (p *page) waitText(sel, want string, limit time.Duration) string {
+	p.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		var text, errText string
+		p.eval(fmt.Sprintf(`(document.querySelector(%q)||{}).textContent||""`, sel), &text)
+		if strings.Contains(text, want) {
+			return text
+		}
+		p.eval(`(e => e.hidden ? "" : e.textContent)(document.getElementById("error"))`, &errText)
+		if errText != "" && sel != "#error" {
+			p.t.Fatalf("waiting for %q in %s, the page shows an error: %s", want, sel, errText)
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("waiting for %q in %s: gave up after %v; text is %q", want, sel, limit, text)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// checkOrigin asserts that no request left the page's origin.
+func (p *page) checkOrigin() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.requests) == 0 {
+		p.t.Fatal("no network request recorded: the CDP listener is not working")
+	}
+	for _, u := range p.requests {
+		if !strings.HasPrefix(u, p.url) && !strings.HasPrefix(u, "blob:") && !strings.HasPrefix(u, "data:") {
+			p.t.Errorf("request left the origin %s: %s", p.url, u)
+		}
+	}
+}
+
+func (p *page) screenshot(name string) {
+	var buf []byte
+	p.run(chromedp.FullScreenshot(&buf, 90))
+	dir := os.Getenv("HALO_TEST_OUT")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "halo-test-out")
+	}
+	os.MkdirAll(dir, 0o755)
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		p.t.Fatal(err)
+	}
+	p.t.Logf("screenshot: %s", path)
+}
+
+func sharedData(t *testing.T, parts ...string) string {
+	t.Helper()
+	p := filepath.Join(append([]string{"..", "..", "..", "shared", "data"}, parts...)...)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("shared data not found: %v", err)
+	}
+	abs, _ := filepath.Abs(p)
+	return abs
+}
+
+// TestBrowserNanling drops the nanling-li grid and deposits into the page,
+// runs the default methods and checks that the AUCs shown equal those of the
+// native pipeline for the same Config, and that the map is not blank.
+func TestBrowserNanling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	samples := sharedData(t, "nanling-li", "grid.csv")
+	deposits := sharedData(t, "nanling-li", "deposits.csv")
+	p := openPage(t, 8*time.Minute)
+
+	p.run(
+		chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID),
+		chromedp.SetUploadFiles("#f-deposits", []string{deposits}, chromedp.ByID),
+	)
+	p.waitText("#files", "deposits.csv", 10*time.Second)
+	p.run(chromedp.Click("#run", chromedp.ByID))
+	p.waitText("#stage", "done", 6*time.Minute)
+
+	var reportJSON string
+	p.eval(`window.halo.result.report`, &reportJSON)
+	var got pipeline.Report
+	if err := json.Unmarshal([]byte(reportJSON), &got); err != nil {
+		t.Fatal(err)
+	}
+
+	// The same Config natively.
+	in := pipeline.Inputs{SamplesName: "grid.csv", DepositsName: "deposits.csv"}
+	in.Samples, _ = os.ReadFile(samples)
+	in.Deposits, _ = os.ReadFile(deposits)
+	res, err := pipeline.Run(context.Background(), in, &got.Config, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Report.Methods) != len(got.Methods) || len(got.Methods) == 0 {
+		t.Fatalf("methods: browser %d, native %d", len(got.Methods), len(res.Report.Methods))
+	}
+	var shown []string
+	p.eval(`[...document.querySelectorAll("#table tbody tr")].map(tr => tr.children[0].textContent + " " + tr.children[1].textContent)`, &shown)
+	for i, m := range res.Report.Methods {
+		b := got.Methods[i]
+		if b.Name != m.Name || math.Abs(b.AUC-m.AUC) > 1e-9 {
+			t.Errorf("method %d: browser %s AUC %.6f, native %s AUC %.6f", i, b.Name, b.AUC, m.Name, m.AUC)
+		}
+		if want := fmt.Sprintf("%s %.3f", m.Name, m.AUC); i >= len(shown) || shown[i] != want {
+			t.Errorf("table row %d shows %q, want %q", i, shown, want)
+		}
+	}
+
+	// The map image is drawn and not blank: count distinct colours.
+	var colours int
+	p.eval(`(() => { const img = document.getElementById("map"); const c = document.createElement("canvas");
+		c.width = img.naturalWidth; c.height = img.naturalHeight; const g = c.getContext("2d"); g.drawImage(img, 0, 0);
+		const d = g.getImageData(0, 0, c.width, c.height).data; const s = new Set();
+		for (let i = 0; i < d.length; i += 4*7) s.add((d[i]<<16)|(d[i+1]<<8)|d[i+2]); return s.size; })()`, &colours)
+	if colours < 5 {
+		t.Errorf("map image has %d distinct colours: blank?", colours)
+	}
+	p.screenshot("nanling.png")
+	p.checkOrigin()
+}
+
+// TestBrowserBrokenCSV drops a CSV with text in an element column and
+// expects a readable message naming the line and column.
+func TestBrowserBrokenCSV(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	p := openPage(t, 3*time.Minute)
+	bad := "x,y,Cu_ppm,Zn_ppm\n1,1,10,20\n2,1,11,21\n1,2,12,lots\n2,2,13,23\n"
+	js := fmt.Sprintf(`(() => { const dt = new DataTransfer();
+		dt.items.add(new File([%q], "broken_samples.csv", {type: "text/csv"}));
+		document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return true; })()`, bad)
+	var ok bool
+	p.eval(js, &ok)
+	p.waitText("#files", "broken_samples.csv", 10*time.Second)
+	p.run(chromedp.Click("#run", chromedp.ByID))
+	msg := p.waitText("#error", "line", 60*time.Second)
+	for _, want := range []string{"broken_samples.csv", "line 4", "Zn_ppm", "lots"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error message %q does not mention %q", msg, want)
+		}
+	}
+	p.checkOrigin()
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+func serveCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("halo serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", ":8080", "listen `ADDRESS`")
+	root := fs.String("root", ".", "project `DIR` holding index.html, web/, assets/ and build/")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	h, err := newSite(*root)
+	if err != nil {
+		fmt.Fprintln(stderr, "halo serve:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "halo: serving %s on http://localhost%s\n", *root, portOf(*addr))
+	srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		fmt.Fprintln(stderr, "halo serve:", err)
+		return 1
+	}
+	return 0
+}
+
+func portOf(addr string) string {
+	if i := strings.LastIndex(addr, ":"); i >= 0 {
+		return addr[i:]
+	}
+	return addr
+}
+
+// csp allows the page's own origin only, plus WebAssembly compilation; no
+// inline script, no eval, no other origin.
+const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
+	"img-src 'self' blob: data:; style-src 'self'; connect-src 'self'; frame-src 'self'; " +
+	"object-src 'none'; base-uri 'none'; form-action 'none'"
+
+// site serves the page: index.html and the folders web/, assets/ and build/
+// (nothing else of the project tree). A request for X is answered from X.br
+// or X.gz when the client accepts that encoding and the file exists.
+type site struct {
+	root  string
+	build string // folder served as build/; "" means root/build
+}
+
+func newSite(root string) (*site, error) {
+	if _, err := os.Stat(filepath.Join(root, "index.html")); err != nil {
+		return nil, fmt.Errorf("no index.html in %s: run from the project folder or give --root", root)
+	}
+	if _, err := os.Stat(filepath.Join(root, "build", "worker.wasm")); err != nil {
+		return nil, fmt.Errorf("no build/worker.wasm in %s: build it first (make build)", root)
+	}
+	return &site{root: root}, nil
+}
+
+var servedDirs = []string{"web/", "assets/", "build/"}
+
+func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	p := strings.TrimPrefix(filepath.ToSlash(filepath.Clean("/"+r.URL.Path)), "/")
+	if p == "" || p == "." {
+		p = "index.html"
+	}
+	ok := p == "index.html"
+	for _, d := range servedDirs {
+		ok = ok || strings.HasPrefix(p, d)
+	}
+	if !ok || strings.Contains(p, "..") {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cache-Control", "no-cache")
+	full := filepath.Join(s.root, filepath.FromSlash(p))
+	if s.build != "" && strings.HasPrefix(p, "build/") {
+		full = filepath.Join(s.build, filepath.FromSlash(strings.TrimPrefix(p, "build/")))
+	}
+	if ctype := contentType(p); ctype != "" {
+		h.Set("Content-Type", ctype)
+	}
+	accept := r.Header.Get("Accept-Encoding")
+	for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
+		if !strings.Contains(accept, enc.name) {
+			continue
+		}
+		if st, err := os.Stat(full + enc.ext); err == nil && !st.IsDir() {
+			h.Set("Content-Encoding", enc.name)
+			h.Add("Vary", "Accept-Encoding")
+			http.ServeFile(w, r, full+enc.ext)
+			return
+		}
+	}
+	http.ServeFile(w, r, full)
+}
+
+func contentType(p string) string {
+	switch filepath.Ext(p) {
+	case ".wasm":
+		return "application/wasm"
+	case ".js":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".csv":
+		return "text/csv; charset=utf-8"
+	case ".json":
+		return "application/json"
+	}
+	return ""
+}

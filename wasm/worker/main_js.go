@@ -1,0 +1,137 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"syscall/js"
+
+	"halo/core/pipeline"
+)
+
+var (
+	mu      sync.Mutex
+	cancels = map[int]context.CancelFunc{}
+)
+
+func main() {
+	self := js.Global().Get("self")
+	self.Set("haloHandle", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		handle(args[0])
+		return nil
+	}))
+	post(map[string]any{"type": "ready"}, nil)
+	select {}
+}
+
+func post(msg map[string]any, transfer []any) {
+	if transfer == nil {
+		js.Global().Get("self").Call("postMessage", msg)
+		return
+	}
+	js.Global().Get("self").Call("postMessage", msg, transfer)
+}
+
+func bytesOf(v js.Value) []byte {
+	if v.IsUndefined() || v.IsNull() {
+		return nil
+	}
+	u := js.Global().Get("Uint8Array").New(v)
+	b := make([]byte, u.Get("length").Int())
+	js.CopyBytesToGo(b, u)
+	return b
+}
+
+func str(v js.Value) string {
+	if v.IsUndefined() || v.IsNull() {
+		return ""
+	}
+	return v.String()
+}
+
+func handle(m js.Value) {
+	id := m.Get("id").Int()
+	switch m.Get("type").String() {
+	case "cancel":
+		mu.Lock()
+		if c := cancels[id]; c != nil {
+			c()
+		}
+		mu.Unlock()
+	case "run":
+		req := request{ID: id, Config: []byte(str(m.Get("config")))}
+		req.Inputs = pipeline.Inputs{
+			Samples: bytesOf(m.Get("samples")), SamplesName: str(m.Get("samplesName")),
+			Deposits: bytesOf(m.Get("deposits")), DepositsName: str(m.Get("depositsName")),
+			Targets: bytesOf(m.Get("targets")), TargetsName: str(m.Get("targetsName")),
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		mu.Lock()
+		cancels[id] = cancel
+		mu.Unlock()
+		go func() {
+			defer func() {
+				mu.Lock()
+				delete(cancels, id)
+				mu.Unlock()
+				cancel()
+				if p := recover(); p != nil {
+					post(map[string]any{"type": "error", "id": id, "message": fmt.Sprintf("internal error (please report it with your file): %v\n%s", p, debug.Stack())}, nil)
+				}
+			}()
+			res, err := run(ctx, req, func(e pipeline.Event) {
+				post(map[string]any{"type": "progress", "id": id, "stage": e.Stage, "fraction": e.Fraction, "message": e.Message}, nil)
+			})
+			if err != nil {
+				post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
+				return
+			}
+			postResult(res)
+		}()
+	}
+}
+
+func uint8Array(b []byte) js.Value {
+	u := js.Global().Get("Uint8Array").New(len(b))
+	js.CopyBytesToJS(u, b)
+	return u
+}
+
+func float32Array(f []float32) js.Value {
+	u := uint8Array(float32Bytes(f))
+	return js.Global().Get("Float32Array").New(u.Get("buffer"))
+}
+
+func postResult(r *result) {
+	var transfer []any
+	methods := make([]any, len(r.Methods))
+	for i, m := range r.Methods {
+		mp := uint8Array(m.Map)
+		sc := float32Array(m.Score)
+		cuts := make([]any, len(m.Cuts))
+		for k, c := range m.Cuts {
+			cuts[k] = float64(c)
+		}
+		o := map[string]any{"name": m.Name, "map": mp, "score": sc, "cuts": cuts}
+		transfer = append(transfer, mp.Get("buffer"), sc.Get("buffer"))
+		if m.PA != nil {
+			pa := uint8Array(m.PA)
+			o["pa"] = pa
+			transfer = append(transfer, pa.Get("buffer"))
+		}
+		methods[i] = o
+	}
+	msg := map[string]any{
+		"type": "result", "id": r.ID, "report": string(r.Report), "methods": methods,
+		"geom": map[string]any{"cols": r.Cols, "rows": r.Rows, "x0": r.X0, "y0": r.Y0, "cell": r.Cell, "cellY": r.CellY},
+	}
+	if r.ROC != nil {
+		roc := uint8Array(r.ROC)
+		msg["roc"] = roc
+		transfer = append(transfer, roc.Get("buffer"))
+	}
+	post(msg, transfer)
+}

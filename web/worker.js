@@ -1,0 +1,23 @@
+// The compute web worker: runs the Go pipeline (build/worker.wasm). The page
+// compiles the module once and posts it here with {type: "init", module}.
+importScripts('../build/wasm_exec.js');
+
+let queue = [];
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  if (m.type === 'init') {
+    try {
+      const go = new Go();
+      const inst = await WebAssembly.instantiate(m.module, go.importObject);
+      go.run(inst).then(() => self.postMessage({ type: 'fatal', message: 'the compute engine stopped' }));
+      const q = queue;
+      queue = null;
+      for (const x of q) self.haloHandle(x);
+    } catch (err) {
+      self.postMessage({ type: 'fatal', message: String(err) });
+    }
+    return;
+  }
+  if (queue) queue.push(m); else self.haloHandle(m);
+};
