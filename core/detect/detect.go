@@ -26,8 +26,9 @@ const (
 	// DefaultRingStep is the fast mode's ring stride: every DefaultRingStep-th
 	// ring cell is scored. Chosen from the nanling-li measurement (see
 	// doc.go and TestNanlingFastVsExact).
-	DefaultRingStep = 3
-	DefaultBatch    = 4096
+	DefaultRingStep   = 3
+	DefaultShellPairs = 16
+	DefaultBatch      = 4096
 )
 
 // Options configures Detect and Sweep. A nil *Options means all defaults.
@@ -41,9 +42,16 @@ type Options struct {
 	// cell of the ring is scored, see the package comment.
 	Exact bool
 
-	// RingStep is the fast mode's ring stride; 0 means DefaultRingStep,
-	// 1 means every ring cell (the same as Exact).
+	// RingStep is the fast mode's largest ring stride; 0 means
+	// DefaultRingStep, 1 means every ring cell (the same as Exact).
 	RingStep int
+
+	// ShellPairs is the fast mode's fewest cells per shell: the shell of
+	// radius r (the 8r cells at Chebyshev distance r) is sampled every
+	// min(RingStep, max(1, 8r/ShellPairs))-th cell, so small rings stay
+	// dense while large ones are thinned by up to RingStep. 0 means
+	// DefaultShellPairs.
+	ShellPairs int
 
 	// Batch is the number of pairs per ScorePairs call; 0 means
 	// DefaultBatch.
@@ -67,8 +75,11 @@ func (o *Options) defaults() Options {
 	if v.RingStep == 0 {
 		v.RingStep = DefaultRingStep
 	}
-	if v.RingStep < 0 {
-		panic("detect: negative ring step")
+	if v.ShellPairs == 0 {
+		v.ShellPairs = DefaultShellPairs
+	}
+	if v.RingStep < 0 || v.ShellPairs < 0 {
+		panic("detect: negative ring step or shell pairs")
 	}
 	if v.Exact {
 		v.RingStep = 1
@@ -140,12 +151,12 @@ func run(ctx context.Context, dst []*grid.Grid, s *grid.Stack, sc PairScorer, wi
 		panic("detect: scorer and stack differ in layers")
 	}
 	from, to := rowRange(o, s.Geom)
-	p := newPlan(windows, o.RingStep)
+	p := newPlan(windows, o.RingStep, o.ShellPairs)
 	mask := s.Mask()
 	cols := s.Cols
-	per := max(1, len(p.full)/p.step)
+	per := max(1, p.fast)
 	block := max(1, min(to-from, (4*o.Batch+cols*per-1)/(cols*per)))
-	e := newEngine(s, sc, mask, p, !o.Exact, o.Batch, block*cols)
+	e := newEngine(s, sc, mask, p, o.RingStep > 1, o.Batch, block*cols)
 	out := make([][]float32, len(windows))
 	for w := range out {
 		out[w] = make([]float32, block*cols)
@@ -192,21 +203,14 @@ func Pairs(s *grid.Stack, windows [][2]int, opt *Options) int {
 		windows = [][2]int{{o.Inner, o.Outer}}
 	}
 	from, to := rowRange(o, s.Geom)
-	p := newPlan(windows, o.RingStep)
+	p := newPlan(windows, o.RingStep, o.ShellPairs)
 	mask := s.Mask()
-	e := newEngine(s, nil, mask, p, !o.Exact, 1, 0)
-	cols, rows := s.Cols, s.Rows
+	e := newEngine(s, nil, mask, p, o.RingStep > 1, 1, 0)
+	cols := s.Cols
 	n := 0
 	for t := from * cols; t < to*cols; t++ {
-		if !mask[t] {
-			continue
-		}
-		r, c := t/cols, t%cols
-		for _, of := range e.offsets(c, r) {
-			rr, cc := r+int(of.dr), c+int(of.dc)
-			if rr >= 0 && rr < rows && cc >= 0 && cc < cols && mask[rr*cols+cc] {
-				n++
-			}
+		if mask[t] {
+			n += e.count(t%cols, t/cols)
 		}
 	}
 	return n

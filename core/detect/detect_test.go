@@ -337,3 +337,61 @@ func TestPanics(t *testing.T) {
 		}()
 	}
 }
+
+// A window gets the same map from Detect and from a Sweep that contains it,
+// in exact and in fast mode (the fast mode samples each shell on its own).
+func TestSweepMatchesDetect(t *testing.T) {
+	s := randomStack(45, 40, 3, 0.03, 13)
+	sc := newLinear(3, 6)
+	windows := [][2]int{{5, 7}, {5, 13}, {13, 35}, {9, 35}, {1, 21}}
+	for _, opt := range []Options{{Exact: true}, {}, {RingStep: 5, ShellPairs: 8}} {
+		maps, err := Sweep(context.Background(), s, sc, windows, &opt, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for w, win := range windows {
+			o := opt
+			o.Inner, o.Outer = win[0], win[1]
+			one := grid.New(s.Geom)
+			if err := Detect(context.Background(), one, s, sc, &o, nil); err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range one.Data {
+				if u := maps[w].Data[i]; u != v && !(u != u && v != v) {
+					t.Fatalf("%+v window %v: cell %d: sweep %v, detect %v", opt, win, i, u, v)
+				}
+			}
+		}
+	}
+}
+
+// The fast mode weights every ring cell alike although it samples inner and
+// outer shells at different rates. Here the pair score of centre T depends
+// only on the shell of j, so any sample gives each shell's mean exactly and
+// only the weighting can make the fast score differ from the exact one.
+func TestFastShellWeights(t *testing.T) {
+	const n = 31
+	s := grid.NewStack(grid.Geom{Cols: n, Rows: n, Cell: 1}, []string{"a"})
+	// Centres: the middle (clean ring) and one near an edge.
+	for _, ctr := range [][2]int{{15, 15}, {3, 12}} {
+		for r := 0; r < n; r++ {
+			for c := 0; c < n; c++ {
+				s.Data[r*n+c] = float32(max(abs(c-ctr[0]), abs(r-ctr[1])))
+			}
+		}
+		sc := &linearScorer{w: []float32{0.3}, b: -2}
+		t0 := ctr[1]*n + ctr[0]
+		exact := grid.New(s.Geom)
+		if err := Detect(context.Background(), exact, s, sc, &Options{Inner: 1, Outer: 21, Exact: true}, nil); err != nil {
+			t.Fatal(err)
+		}
+		fast := grid.New(s.Geom)
+		opt := &Options{Inner: 1, Outer: 21, RingStep: 4, ShellPairs: 8}
+		if err := Detect(context.Background(), fast, s, sc, opt, nil); err != nil {
+			t.Fatal(err)
+		}
+		if e, f := exact.Data[t0], fast.Data[t0]; math.Abs(float64(e-f)) > tol {
+			t.Errorf("centre %v: fast %v, exact %v", ctr, f, e)
+		}
+	}
+}

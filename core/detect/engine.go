@@ -28,70 +28,100 @@ type engine struct {
 	pairs int64 // pairs scored so far
 
 	holes    []int32 // summed table of invalid cells (fast mode)
-	perShell []int   // scratch
+	t0, step []int   // per shell: walk start and stride for the current centre
+	nv       []int32 // per shell: valid cells of the whole shell for the current centre
+	valid    []int32 // per centre slot and sampled shell: nv at scoring time
 }
 
 func newEngine(s *grid.Stack, sc PairScorer, mask []bool, p *plan, fast bool, batch, slots int) *engine {
 	d := s.D()
-	ns := len(p.radii)
+	ns := len(p.shells)
 	e := &engine{
-		s: s, sc: sc, mask: mask, p: p, d: d, fast: fast && p.step > 1,
+		s: s, sc: sc, mask: mask, p: p, d: d, fast: fast,
 		buf:    make([]float32, batch*d),
 		scores: make([]float32, batch),
 		owner:  make([]int32, batch),
 		sum:    make([]float64, slots*ns),
 		cnt:    make([]int32, slots*ns),
 	}
-	if e.fast {
+	if fast {
 		e.holes = holeTable(s.Geom, mask)
-		e.perShell = make([]int, ns)
 	}
+	e.t0 = make([]int, ns)
+	e.step = make([]int, ns)
+	e.nv = make([]int32, ns)
+	e.valid = make([]int32, slots*ns)
 	return e
 }
 
-// minShare is the fast mode's fallback rule: a centre whose subsampled ring
-// has fewer valid cells than minShare of the subsampled offsets of some
-// window (near an edge or a hole) is scored on its full ring instead, so
-// edge cells are not estimated from a handful of pairs.
+// minShare is the fast mode's fallback rule: a shell whose sampled cells
+// are fewer than minShare valid (near an edge or a hole) is scored on all
+// its cells instead, so edge cells are not estimated from a handful of
+// pairs. The rule is per shell, so a window gets the same score from Detect
+// and from any Sweep that contains it.
 const minShare = 0.5
 
-// phase returns the subsampling phase of centre (c, r) for ring step k. It
-// varies between neighbouring centres, so no sampling pattern is locked to
-// the grid.
-func phase(c, r, k int) int {
-	return (c + 2*r) % k
+// phase returns where the fast mode starts on shell sh for centre (c, r):
+// it varies between neighbouring centres and between shells, so no sampling
+// pattern is locked to the grid.
+func phase(c, r int, sh *shell) int {
+	switch phaseMode {
+	case 1:
+		return 0
+	case 2:
+		h := uint32(c)*0x9E3779B1 ^ uint32(r)*0x85EBCA77 ^ uint32(sh.r)*0xC2B2AE3D
+		h ^= h >> 15
+		h *= 0x2C1B3C6D
+		h ^= h >> 13
+		return int(h % uint32(sh.step))
+	}
+	return (c + 2*r + sh.r) % sh.step
 }
 
-// offsets returns the ring offsets to use for centre (c, r).
-func (e *engine) offsets(c, r int) []offset {
+var phaseMode = 0
+
+// plan sets e.t0 and e.step, the start and stride of each shell's walk for
+// centre (c, r): every cell in exact mode; in fast mode the shell's step
+// from a centre-dependent phase, unless too few of those cells are valid.
+// For a sampled shell it sets e.nv to the number of valid cells of the
+// whole shell, the weight of the shell's sample mean.
+func (e *engine) plan(c, r int) {
 	p := e.p
 	if !e.fast {
-		return p.full
+		for si := range p.shells {
+			e.t0[si], e.step[si] = 0, 1
+		}
+		return
 	}
-	ph := phase(c, r, p.step)
-	sub := p.sub[ph]
-	if e.clean(c, r) {
-		return sub
-	}
+	clean := e.clean(c, r)
 	cols, rows := e.s.Cols, e.s.Rows
-	clear(e.perShell)
-	for _, o := range sub {
-		rr, cc := r+int(o.dr), c+int(o.dc)
-		if rr < 0 || rr >= rows || cc < 0 || cc >= cols || !e.mask[rr*cols+cc] {
+	for si := range p.shells {
+		sh := &p.shells[si]
+		t0 := phase(c, r, sh)
+		e.t0[si], e.step[si] = t0, sh.step
+		e.nv[si] = int32(len(sh.offs))
+		if clean || sh.step == 1 {
 			continue
 		}
-		e.perShell[o.shell]++
-	}
-	for w, sh := range p.winOf {
-		n := 0
-		for _, si := range sh {
-			n += e.perShell[si]
+		n, want, all := 0, 0, 0
+		for t, o := range sh.offs {
+			rr, cc := r+int(o.dr), c+int(o.dc)
+			ok := rr >= 0 && rr < rows && cc >= 0 && cc < cols && e.mask[rr*cols+cc]
+			if ok {
+				all++
+			}
+			if t >= t0 && (t-t0)%sh.step == 0 {
+				want++
+				if ok {
+					n++
+				}
+			}
 		}
-		if float64(n) < minShare*float64(p.subLen[ph][w]) {
-			return p.full
+		e.nv[si] = int32(all)
+		if float64(n) < minShare*float64(want) {
+			e.t0[si], e.step[si] = 0, 1
 		}
 	}
-	return sub
 }
 
 // clean reports whether the whole outer square around (c, r) lies on the
@@ -109,8 +139,8 @@ func (e *engine) clean(c, r int) bool {
 }
 
 // holeTable returns the summed-area table of invalid cells: element
-// (r, c) of the (rows+1) x (cols+1) table counts the invalid cells in rows
-// below r and columns left of c.
+// (r, c) of the (rows+1) x (cols+1) table counts the invalid cells in the
+// rows below r and the columns left of c.
 func holeTable(g grid.Geom, mask []bool) []int32 {
 	w := g.Cols + 1
 	t := make([]int32, (g.Rows+1)*w)
@@ -126,11 +156,29 @@ func holeTable(g grid.Geom, mask []bool) []int32 {
 	return t
 }
 
+// count returns the number of pairs the engine scores for centre (c, r).
+func (e *engine) count(c, r int) int {
+	cols, rows := e.s.Cols, e.s.Rows
+	e.plan(c, r)
+	n := 0
+	for si := range e.p.shells {
+		sh := &e.p.shells[si]
+		for t := e.t0[si]; t < len(sh.offs); t += e.step[si] {
+			o := sh.offs[t]
+			rr, cc := r+int(o.dr), c+int(o.dc)
+			if rr >= 0 && rr < rows && cc >= 0 && cc < cols && e.mask[rr*cols+cc] {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // score computes the window means of the centres (flat indices of valid
 // cells) into out[w][k] for centre k (NaN where a window has no valid ring
 // cell). len(centres) must not exceed the engine's slots.
 func (e *engine) score(centres []int, out [][]float32) {
-	ns := len(e.p.radii)
+	ns := len(e.p.shells)
 	clear(e.sum[:len(centres)*ns])
 	clear(e.cnt[:len(centres)*ns])
 	cols, rows := e.s.Cols, e.s.Rows
@@ -141,42 +189,60 @@ func (e *engine) score(centres []int, out [][]float32) {
 		r, c := t/cols, t%cols
 		xt := data[t*d : (t+1)*d : (t+1)*d]
 		base := int32(slot * ns)
-		for _, o := range e.offsets(c, r) {
-			rr, cc := r+int(o.dr), c+int(o.dc)
-			if rr < 0 || rr >= rows || cc < 0 || cc >= cols {
-				continue
+		e.plan(c, r)
+		for si := range e.p.shells {
+			sh := &e.p.shells[si]
+			a := base + int32(si)
+			step := e.step[si]
+			e.valid[a] = 0 // 0: every valid cell of the shell is scored
+			if step > 1 {
+				e.valid[a] = e.nv[si]
 			}
-			j := rr*cols + cc
-			if !e.mask[j] {
-				continue
-			}
-			xj := data[j*d : (j+1)*d : (j+1)*d]
-			row := e.buf[e.n*d : (e.n+1)*d : (e.n+1)*d]
-			for k, v := range xt {
-				row[k] = float32(math.Abs(float64(v - xj[k])))
-			}
-			a := base + o.shell
-			e.owner[e.n] = a
-			e.cnt[a]++
-			e.n++
-			if e.n == batch {
-				e.flush()
+			for q := e.t0[si]; q < len(sh.offs); q += step {
+				o := sh.offs[q]
+				rr, cc := r+int(o.dr), c+int(o.dc)
+				if rr < 0 || rr >= rows || cc < 0 || cc >= cols {
+					continue
+				}
+				j := rr*cols + cc
+				if !e.mask[j] {
+					continue
+				}
+				xj := data[j*d : (j+1)*d : (j+1)*d]
+				row := e.buf[e.n*d : (e.n+1)*d : (e.n+1)*d]
+				for k, v := range xt {
+					row[k] = float32(math.Abs(float64(v - xj[k])))
+				}
+				e.owner[e.n] = a
+				e.cnt[a]++
+				e.n++
+				if e.n == batch {
+					e.flush()
+				}
 			}
 		}
 	}
 	e.flush()
+	// A window's mean weights every valid ring cell alike: a sampled shell
+	// contributes its sample mean times its number of valid cells.
 	for slot := range centres {
-		for w, sh := range e.p.winOf {
-			var s float64
-			var n int32
-			for _, si := range sh {
+		for w, shs := range e.p.winOf {
+			var s, n float64
+			for _, si := range shs {
 				a := slot*ns + si
-				s += e.sum[a]
-				n += e.cnt[a]
+				switch {
+				case e.cnt[a] == 0:
+				case e.valid[a] == 0:
+					s += e.sum[a]
+					n += float64(e.cnt[a])
+				default:
+					s += e.sum[a] * float64(e.valid[a]) / float64(e.cnt[a])
+					n += float64(e.valid[a])
+				}
 			}
 			v := float32(math.NaN())
 			if n > 0 {
-				v = float32(s / float64(n))
+				v = float32(s / n)
 			}
 			out[w][slot] = v
 		}

@@ -1,31 +1,34 @@
 package detect
 
 // offset is one ring cell relative to the centre: row and column steps and
-// the index of its shell (Chebyshev radius) in plan.radii.
+// the index of its shell in plan.shells.
 type offset struct {
 	dr, dc int32
 	shell  int32
+}
+
+// shell is the square perimeter of cells at one Chebyshev radius r from the
+// centre: 8r cells, walked once around from the corner (row -r, column -r).
+// The fast mode scores every step-th cell of the walk.
+type shell struct {
+	r    int
+	offs []offset
+	step int
 }
 
 // window is a dual window as a closed range of shells: Chebyshev radii
 // lo = inner/2 + 1 through hi = outer/2.
 type window struct{ lo, hi int }
 
-// plan holds the ring offsets of one run, computed once: every cell of the
-// union of the windows' rings, shell by shell from the innermost, each
-// shell walked once around its perimeter; and, for the fast mode, step
-// interleaved subsets of that walk.
+// plan holds the ring geometry of one run, computed once: the union of the
+// windows' shells, and for each window the shells it spans.
 type plan struct {
-	wins  []window
-	radii []int   // the shells in use, increasing
-	winOf [][]int // winOf[w] lists the shell indices (into radii) of window w
-	full  []offset
-	step  int
-	sub   [][]offset // sub[p] = full[t] with t%step == p; nil when step is 1
-	// subLen[p][w] is the number of offsets of window w in sub[p].
-	subLen [][]int
-	fullLen []int // fullLen[w] is the number of ring cells of window w
-	maxR    int
+	wins   []window
+	shells []shell
+	winOf  [][]int // winOf[w] lists the indices (into shells) of window w
+	full   int     // cells in all shells
+	fast   int     // cells scored per clean centre in fast mode (average over phases)
+	maxR   int
 }
 
 func checkWindow(inner, outer int) {
@@ -34,33 +37,34 @@ func checkWindow(inner, outer int) {
 	}
 }
 
-// newPlan returns the plan for the given (inner, outer) window pairs and
-// ring step (1 = every ring cell).
-func newPlan(windows [][2]int, step int) *plan {
+// newPlan returns the plan for the given (inner, outer) window pairs, the
+// largest ring step (1 = every ring cell) and the fewest cells to sample per
+// shell.
+func newPlan(windows [][2]int, ringStep, shellPairs int) *plan {
 	if len(windows) == 0 {
 		panic("detect: no windows")
 	}
-	if step < 1 {
-		panic("detect: ring step < 1")
+	if ringStep < 1 || shellPairs < 1 {
+		panic("detect: ring step or shell pairs < 1")
 	}
-	p := &plan{step: step}
-	maxR := 0
+	p := &plan{}
 	for _, w := range windows {
 		checkWindow(w[0], w[1])
 		win := window{lo: w[0]/2 + 1, hi: w[1] / 2}
 		p.wins = append(p.wins, win)
-		maxR = max(maxR, win.hi)
+		p.maxR = max(p.maxR, win.hi)
 	}
-	p.maxR = maxR
-	idx := make([]int, maxR+1)
-	for r := range idx {
+	idx := make([]int, p.maxR+1)
+	for r := 1; r <= p.maxR; r++ {
 		idx[r] = -1
-	}
-	for r := 1; r <= maxR; r++ {
 		for _, w := range p.wins {
 			if r >= w.lo && r <= w.hi {
-				idx[r] = len(p.radii)
-				p.radii = append(p.radii, r)
+				si := len(p.shells)
+				idx[r] = si
+				st := min(ringStep, max(1, 8*r/shellPairs))
+				p.shells = append(p.shells, shell{r: r, offs: appendPerimeter(nil, r, int32(si)), step: st})
+				p.full += 8 * r
+				p.fast += (8*r + st - 1) / st
 				break
 			}
 		}
@@ -72,40 +76,12 @@ func newPlan(windows [][2]int, step int) *plan {
 		}
 		p.winOf = append(p.winOf, sh)
 	}
-	for si, r := range p.radii {
-		p.full = appendPerimeter(p.full, r, int32(si))
-	}
-	p.fullLen = p.count(p.full)
-	if step > 1 {
-		p.sub = make([][]offset, step)
-		for t, o := range p.full {
-			p.sub[t%step] = append(p.sub[t%step], o)
-		}
-		for _, s := range p.sub {
-			p.subLen = append(p.subLen, p.count(s))
-		}
-	}
 	return p
 }
 
-// count returns the number of offsets of each window in offs.
-func (p *plan) count(offs []offset) []int {
-	n := make([]int, len(p.wins))
-	perShell := make([]int, len(p.radii))
-	for _, o := range offs {
-		perShell[o.shell]++
-	}
-	for w, sh := range p.winOf {
-		for _, s := range sh {
-			n[w] += perShell[s]
-		}
-	}
-	return n
-}
-
 // appendPerimeter appends the 8r cells at Chebyshev radius r, walking the
-// square once from its corner (row -r, column -r): along
-// row -r, down column r, back along row r, up column -r.
+// square once from its corner (row -r, column -r): along row -r, along
+// column r, back along row r, back along column -r.
 func appendPerimeter(dst []offset, r int, shell int32) []offset {
 	rr := int32(r)
 	for c := -rr; c < rr; c++ {

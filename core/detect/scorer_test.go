@@ -22,6 +22,18 @@ func newLinear(d int, seed uint64) *linearScorer {
 	return s
 }
 
+// sharpLinear is a linear scorer with a steep sigmoid (gain times the
+// weights and the bias), so pair scores crowd near 0 and 1 as those of a
+// confident trained network do.
+func sharpLinear(d int, seed uint64, gain float32) *linearScorer {
+	s := newLinear(d, seed)
+	for k := range s.w {
+		s.w[k] *= gain
+	}
+	s.b *= gain
+	return s
+}
+
 func (s *linearScorer) D() int { return len(s.w) }
 
 func (s *linearScorer) ScorePairs(dst, diffs []float32) {
