@@ -19,8 +19,8 @@
 // micro-kernel over each pair of panels (Goto & van de Geijn 2008,
 // doi:10.1145/1356052.1356053). PackedB keeps a packed right-hand matrix for
 // repeated products (network weights); GemmRows multiplies it by rows of A
-// gathered at arbitrary offsets, which fuses the im2col step of a 1-D
-// convolution into packing.
+// read in place at arbitrary (possibly overlapping) offsets, so the im2col
+// matrix of a 1-D convolution is never built.
 //
 // Naive is the reference triple loop used by the tests.
 //

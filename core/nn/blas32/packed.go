@@ -41,44 +41,29 @@ func (p *PackedB) Pack(k, n int, b []float32, ldb int, trans bool) {
 //
 // where f is max(0, ·) when relu is set and the identity otherwise; bias may be
 // nil (zero). Rows of A may overlap (im2col of a 1-D convolution is a window
-// of the padded input). work is scratch space of at least MR*b.K values (WorkLen).
-// GemmRows does not allocate. It panics if len(aOff) != len(cOff), work is
-// short or bias is neither nil nor of length b.N.
-func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, relu bool, work []float32) {
+// of the padded input) and are read in place, without packing. GemmRows does
+// not allocate. It panics if len(aOff) != len(cOff) or bias is neither nil
+// nor of length b.N.
+func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, relu bool) {
 	if len(aOff) != len(cOff) {
 		panic("blas32: row offset length mismatch")
 	}
 	k, n := b.K, b.N
-	if len(work) < MR*k {
-		panic("blas32: short work")
-	}
 	if bias != nil && len(bias) != n {
 		panic("blas32: bias length mismatch")
 	}
 	m := len(aOff)
 	npan := (n + NR - 1) / NR
-	ap := work[:MR*k]
 	var acc [MR * NR]float32
 	for i := 0; i < m; i += MR {
 		mr := min(MR, m-i)
+		r0 := a[aOff[i] : aOff[i]+k]
+		r1 := r0
 		if mr == MR {
-			r0 := a[aOff[i] : aOff[i]+k]
-			r1 := a[aOff[i+1] : aOff[i+1]+k]
-			for p := range r0 {
-				dp := ap[p*MR : p*MR+MR : p*MR+MR]
-				dp[0], dp[1] = r0[p], r1[p]
-			}
-		} else {
-			clear(ap)
-			for r := 0; r < mr; r++ {
-				row := a[aOff[i+r] : aOff[i+r]+k]
-				for p, v := range row {
-					ap[p*MR+r] = v
-				}
-			}
+			r1 = a[aOff[i+1] : aOff[i+1]+k]
 		}
 		for jp := 0; jp < npan; jp++ {
-			kernel(k, ap, b.data[jp*k*NR:(jp+1)*k*NR], &acc)
+			kernelRows(k, r0, r1, b.data[jp*k*NR:(jp+1)*k*NR], &acc)
 			j := jp * NR
 			nr := min(NR, n-j)
 			for r := 0; r < mr; r++ {

@@ -13,7 +13,7 @@ const scoreBlock = 32
 
 // Scorer runs the forward pass of a Model with hand-written float32 kernels:
 // each convolution is one product of an im2col view of the zero-padded,
-// channels-last activations (gathered while packing, never materialised) by
+// channels-last activations (read in place, never materialised) by
 // the packed kernel matrix, with bias and ReLU fused into the write-back
 // (blas32.GemmRows). A Scorer holds its own buffers: use it from one
 // goroutine. It does not allocate after NewScorer.
@@ -25,7 +25,6 @@ type Scorer struct {
 	lastC  int
 	fc     []float32
 	fcBias float32
-	work   []float32
 }
 
 type scoreLayer struct {
@@ -52,7 +51,6 @@ func (m *Model) NewScorer() *Scorer {
 	s.fc = append([]float32(nil), m.FC...)
 	s.fcBias = m.FCBias
 	in := 1
-	maxK := 0
 	for i, c := range arch.Channels {
 		l := &s.layers[i]
 		inL, outL := ls[i], ls[i+1]
@@ -75,10 +73,8 @@ func (m *Model) NewScorer() *Scorer {
 				}
 			}
 		}
-		maxK = max(maxK, k*in)
 		in = c
 	}
-	s.work = make([]float32, blas32.MR*maxK)
 	return s
 }
 
@@ -122,7 +118,7 @@ func (s *Scorer) block(dst, diffs []float32) {
 			out = s.layers[i+1].in
 		}
 		rows := np * l.outL
-		blas32.GemmRows(out, l.cOff[:rows], l.in, l.aOff[:rows], &l.w, l.bias, l.relu, s.work)
+		blas32.GemmRows(out, l.cOff[:rows], l.in, l.aOff[:rows], &l.w, l.bias, l.relu)
 	}
 	// Global average pooling, then the output unit.
 	lc, ll := s.lastC, s.lastL
