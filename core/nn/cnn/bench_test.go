@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
@@ -31,21 +32,26 @@ func referenceGFLOPS() float64 {
 		rng := rand.New(rand.NewPCG(1, 1))
 		a, b, c := randomDiffs(rng, m, k), randomDiffs(rng, k, n), make([]float32, m*n)
 		runs := 0
-		start := time.Now()
-		for time.Since(start) < 300*time.Millisecond {
+		start, cpu := time.Now(), cpuTime()
+		for time.Since(start) < 500*time.Millisecond {
 			blas32.Gemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, a, k, b, n, 0, c, n)
 			runs++
 		}
-		gemmGFLOPS = 2 * m * n * k * float64(runs) / time.Since(start).Seconds() / 1e9
+		gemmGFLOPS = 2 * m * n * k * float64(runs) / (cpuTime() - cpu).Seconds() / 1e9
 	})
 	return gemmGFLOPS
 }
 
-func reportRate(b *testing.B, pairs int, flopsPerPair float64) {
-	rate := float64(pairs) / b.Elapsed().Seconds()
-	gflops := rate * flopsPerPair / 1e9
+// reportRate reports pairs per second of wall time (pairs/s) and of CPU time
+// (pairs/cpu_s; the same as pairs/s in js/wasm), and GFLOPS per CPU second
+// next to blas32.Gemm's (gemm_GFLOPS, also per CPU second) and their ratio
+// (frac_of_gemm). CPU time makes numbers comparable on a loaded machine.
+func reportRate(b *testing.B, pairs int, flopsPerPair float64, cpu time.Duration) {
+	cpuRate := float64(pairs) / cpu.Seconds()
+	gflops := cpuRate * flopsPerPair / 1e9
 	ref := referenceGFLOPS()
-	b.ReportMetric(rate, "pairs/s")
+	b.ReportMetric(float64(pairs)/b.Elapsed().Seconds(), "pairs/s")
+	b.ReportMetric(cpuRate, "pairs/cpu_s")
 	b.ReportMetric(gflops, "GFLOPS")
 	b.ReportMetric(ref, "gemm_GFLOPS")
 	b.ReportMetric(gflops/ref, "frac_of_gemm")
@@ -73,67 +79,80 @@ func BenchmarkScorePairs(b *testing.B) {
 			referenceGFLOPS()
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := cpuTime()
 			for b.Loop() {
 				m.ScorePairs(dst, diffs)
 			}
-			reportRate(b, n*b.N, 2*float64(m.MACs()))
+			reportRate(b, n*b.N, 2*float64(m.MACs()), cpuTime()-cpu)
 		})
 	}
 }
 
 // BenchmarkTrainStep: one SGD step (forward, backward, momentum update) on
-// a batch of 128 pairs with this package's graph (channels-last im2col op),
-// and for comparison the same network written with gorgonia's Conv2d on
-// NCHW tensors. FLOPs = 3 x 2 x MACs per pair (forward + two backward
+// a batch of 128 pairs with this package's graph (convop), and for
+// comparison the same network written with gorgonia's Conv2d on NCHW
+// tensors, each with gorgonia using gonum's BLAS and blas32 (Train uses
+// blas32 in js/wasm only). FLOPs = 3 x 2 x MACs per pair (forward + two backward
 // products). An epoch of the paper's 55,216 pairs takes 55,216 / (pairs/s).
 func BenchmarkTrainStep(b *testing.B) {
-	plugBLAS() // as Train does: blas32 in js/wasm, gonum natively
+	prev := gorgonia.WhichBLAS()
+	defer gorgonia.Use(prev)
 	for _, a := range benchArchs {
 		for _, impl := range []string{"convop", "conv2d"} {
-			b.Run(fmt.Sprintf("%s/%s", a.name, impl), func(b *testing.B) {
-				const batch = 128
-				rng := rand.New(rand.NewPCG(3, 4))
-				m := randomModel(a.arch, benchD, rng)
-				var (
-					g      *gorgonia.ExprGraph
-					params gorgonia.Nodes
-				)
-				if impl == "convop" {
-					net, err := newGraphNet(m, batch, true)
-					if err != nil {
-						b.Fatal(err)
+			for _, bl := range []struct {
+				name string
+				impl gorgonia.BLAS
+			}{
+				{"gonum", gonum.Implementation{}},
+				{"blas32", blas32.Implementation{}},
+			} {
+				b.Run(fmt.Sprintf("%s/%s/%s", a.name, impl, bl.name), func(b *testing.B) {
+					gorgonia.Use(bl.impl)
+					const batch = 128
+					rng := rand.New(rand.NewPCG(3, 4))
+					m := randomModel(a.arch, benchD, rng)
+					var (
+						g      *gorgonia.ExprGraph
+						params gorgonia.Nodes
+					)
+					if impl == "convop" {
+						net, err := newGraphNet(m, batch, true)
+						if err != nil {
+							b.Fatal(err)
+						}
+						copy(net.xv, randomDiffs(rng, batch, benchD))
+						for i := range net.yv {
+							net.yv[i] = float32(i % 2)
+							net.wv[i] = 1.0 / batch
+						}
+						g, params = net.g, net.params
+					} else {
+						g, params = conv2dTrainGraph(b, m, batch, rng)
 					}
-					copy(net.xv, randomDiffs(rng, batch, benchD))
-					for i := range net.yv {
-						net.yv[i] = float32(i % 2)
-						net.wv[i] = 1.0 / batch
+					vm := gorgonia.NewTapeMachine(g, gorgonia.BindDualValues(params...))
+					defer vm.Close()
+					solver := gorgonia.NewMomentum(gorgonia.WithLearnRate(1e-4), gorgonia.WithMomentum(0.9))
+					grads := gorgonia.NodesToValueGrads(params)
+					step := func() {
+						if err := vm.RunAll(); err != nil {
+							b.Fatal(err)
+						}
+						if err := solver.Step(grads); err != nil {
+							b.Fatal(err)
+						}
+						vm.Reset()
 					}
-					g, params = net.g, net.params
-				} else {
-					g, params = conv2dTrainGraph(b, m, batch, rng)
-				}
-				vm := gorgonia.NewTapeMachine(g, gorgonia.BindDualValues(params...))
-				defer vm.Close()
-				solver := gorgonia.NewMomentum(gorgonia.WithLearnRate(1e-4), gorgonia.WithMomentum(0.9))
-				grads := gorgonia.NodesToValueGrads(params)
-				step := func() {
-					if err := vm.RunAll(); err != nil {
-						b.Fatal(err)
-					}
-					if err := solver.Step(grads); err != nil {
-						b.Fatal(err)
-					}
-					vm.Reset()
-				}
-				step()
-				referenceGFLOPS()
-				b.ReportAllocs()
-				b.ResetTimer()
-				for b.Loop() {
 					step()
-				}
-				reportRate(b, batch*b.N, 6*float64(m.MACs()))
-			})
+					referenceGFLOPS()
+					b.ReportAllocs()
+					b.ResetTimer()
+					cpu := cpuTime()
+					for b.Loop() {
+						step()
+					}
+					reportRate(b, batch*b.N, 6*float64(m.MACs()), cpuTime()-cpu)
+				})
+			}
 		}
 	}
 }
