@@ -115,12 +115,14 @@ type builder struct {
 	train bool // dropout masks and spectral normalisation on
 	nodes map[*param]*G.Node
 	eff   map[*param]*G.Node
+	rows  map[*param]*G.Node // biases reshaped to 1 x n
+	ones  *G.Node            // column of ones, batch x 1
 	masks []*mask
 }
 
 func newBuilder(n *nets, batch int, train bool) *builder {
 	return &builder{g: G.NewGraph(), n: n, batch: batch, train: train,
-		nodes: map[*param]*G.Node{}, eff: map[*param]*G.Node{}}
+		nodes: map[*param]*G.Node{}, eff: map[*param]*G.Node{}, rows: map[*param]*G.Node{}}
 }
 
 func (b *builder) input(name string, t *tensor.Dense) *G.Node {
@@ -158,12 +160,38 @@ func (b *builder) weight(l layer) *G.Node {
 	return e
 }
 
+// fastOps selects the cheaper formulations of the bias add (a k=1 matrix
+// product with a column of ones instead of gorgonia's iterator-based
+// broadcast) and of LReLU (4 elementwise ops instead of 6).
+var fastOps = true
+
 func (b *builder) dense(x *G.Node, l layer) *G.Node {
 	h := G.Must(G.Mul(x, b.weight(l)))
 	if l.b != nil {
-		h = G.Must(G.BroadcastAdd(h, b.node(l.b), nil, []byte{0}))
+		h = b.addBias(h, l.b)
 	}
 	return h
+}
+
+// addBias adds the bias vector p to every row of h.
+func (b *builder) addBias(h *G.Node, p *param) *G.Node {
+	if !fastOps {
+		return G.Must(G.BroadcastAdd(h, b.node(p), nil, []byte{0}))
+	}
+	rows := h.Shape()[0]
+	if b.ones == nil || b.ones.Shape()[0] != rows {
+		ones := make([]float32, rows)
+		for i := range ones {
+			ones[i] = 1
+		}
+		b.ones = b.input(fmt.Sprintf("ones%d", rows), tensor.New(tensor.WithShape(rows, 1), tensor.WithBacking(ones)))
+	}
+	row, ok := b.rows[p]
+	if !ok {
+		row = G.Must(G.Reshape(b.node(p), []int{1, p.rows}))
+		b.rows[p] = row
+	}
+	return G.Must(G.Add(h, G.Must(G.Mul(b.ones, row))))
 }
 
 func (b *builder) dropout(h *G.Node, p float64) *G.Node {
@@ -178,7 +206,16 @@ func (b *builder) dropout(h *G.Node, p float64) *G.Node {
 	return G.Must(G.HadamardProd(h, mn))
 }
 
-func lrelu(x *G.Node) *G.Node { return G.Must(G.LeakyRelu(x, lreluSlope)) }
+// lrelu is max(x, 0.2x), computed as x .* (0.2 + 0.8 [x >= 0]) with
+// fastOps.
+func lrelu(x *G.Node) *G.Node {
+	if !fastOps {
+		return G.Must(G.LeakyRelu(x, lreluSlope))
+	}
+	pos := G.Must(G.Gte(x, G.NewConstant(float32(0)), true))
+	slope := G.Must(G.Add(G.Must(G.HadamardProd(pos, G.NewConstant(float32(1-lreluSlope)))), G.NewConstant(float32(lreluSlope))))
+	return G.Must(G.HadamardProd(x, slope))
+}
 func relu(x *G.Node) *G.Node  { return G.Must(G.Rectify(x)) }
 func concat(a, c *G.Node) *G.Node {
 	return G.Must(G.Concat(1, a, c))
