@@ -91,6 +91,13 @@ func openPage(t *testing.T, timeout time.Duration) *page {
 	}
 	srv := httptest.NewServer(&site{root: root, build: build})
 	t.Cleanup(srv.Close)
+	// The profile folder is removed by hand: Chromium's helper processes may
+	// still be writing to it when the test's TempDir cleanup would run.
+	profile, err := os.MkdirTemp("", "halo-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(profile) })
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),
@@ -101,7 +108,7 @@ func openPage(t *testing.T, timeout time.Duration) *page {
 		chromedp.Flag("disable-sync", true),
 		chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -171,7 +178,7 @@ func (p *page) checkOrigin() {
 
 func (p *page) screenshot(name string) {
 	var buf []byte
-	p.run(chromedp.FullScreenshot(&buf, 90))
+	p.run(chromedp.FullScreenshot(&buf, 100))
 	dir := os.Getenv("HALO_TEST_OUT")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "halo-test-out")

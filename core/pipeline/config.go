@@ -17,6 +17,9 @@ type Config struct {
 	// Methods to run, in order. Known names:
 	//   "mahalanobis"   robust Mahalanobis distance (MCD) on standardised ilr coordinates
 	//   "element:Cu"    the single-element map of Cu (log concentration)
+	//   "cnn"           pixel-pair CNN with dual-window detection (needs deposits)
+	//   "alad"          ALAD adversarial autoencoder (unsupervised)
+	//   "vae"           variational autoencoder baseline (unsupervised)
 	//   "element:best"  the single element with the highest AUC at the deposits
 	//                   (label-informed, an optimistic baseline; needs deposits)
 	// nil means {"mahalanobis", "element:best"}.
@@ -40,6 +43,11 @@ type Config struct {
 
 	// Tops are the cumulative-area classes in percent; nil means {5, 15, 30}.
 	Tops []float64 `json:"tops,omitempty"`
+
+	// CNN, ALAD and VAE configure the network methods; nil means defaults.
+	CNN  *CNNConfig `json:"cnn,omitempty"`
+	ALAD *NetConfig `json:"alad,omitempty"`
+	VAE  *NetConfig `json:"vae,omitempty"`
 
 	// MaxCells bounds the grid size (cells x layers is what costs memory);
 	// 0 means 50 million cell-layers (200 MB of float32).
@@ -92,6 +100,15 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
+	if err := c.CNN.validate(); err != nil {
+		return err
+	}
+	if err := c.ALAD.validate("alad"); err != nil {
+		return err
+	}
+	if err := c.VAE.validate("vae"); err != nil {
+		return err
+	}
 	switch c.Coordinates {
 	case "", "metres", "degrees":
 	default:
@@ -118,10 +135,10 @@ func (c *Config) Validate() error {
 
 func checkMethod(m string) error {
 	switch {
-	case m == "mahalanobis":
+	case m == "mahalanobis", m == "cnn", m == "alad", m == "vae":
 		return nil
 	case strings.HasPrefix(m, "element:") && len(m) > len("element:"):
 		return nil
 	}
-	return fmt.Errorf("config: unknown method %q: use mahalanobis, element:NAME or element:best", m)
+	return fmt.Errorf("config: unknown method %q: use mahalanobis, cnn, alad, vae, element:NAME or element:best", m)
 }

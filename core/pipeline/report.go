@@ -81,6 +81,60 @@ type MethodReport struct {
 	Cuts        []float64          `json:"cuts"` // score cut-offs of the tops
 	CA          []float64          `json:"ca_thresholds,omitempty"`
 	Seconds     float64            `json:"seconds"`
+	Note        string             `json:"note,omitempty"` // what the method did, in a sentence
+	Training    *TrainingReport    `json:"training,omitempty"`
+}
+
+// TrainingReport describes the training and scoring of a network method.
+type TrainingReport struct {
+	Arch           string       `json:"arch,omitempty"` // CNN channels per layer
+	MACs           int          `json:"macs_per_pair,omitempty"`
+	Mineralized    int          `json:"mineralized_cells,omitempty"`
+	Pairs          *PairCounts  `json:"pairs,omitempty"`
+	Draws          []DrawReport `json:"draws,omitempty"` // CNN: one per background draw (paper Table 3)
+	Best           int          `json:"best_draw,omitempty"`
+	TrainCells     int          `json:"train_cells,omitempty"` // ALAD/VAE
+	Epochs         int          `json:"epochs,omitempty"`
+	StopReason     string       `json:"stop_reason,omitempty"`
+	Losses         []LossCurve  `json:"losses,omitempty"` // per epoch
+	Windows        [2]int       `json:"windows,omitempty"`
+	Exact          bool         `json:"exact,omitempty"`
+	PairsScored    int          `json:"pairs_scored,omitempty"`
+	DetectSeconds  float64      `json:"detect_seconds,omitempty"`
+	PairsPerSecond float64      `json:"pairs_per_second,omitempty"`
+	Sweep          []WindowAUC  `json:"window_sweep,omitempty"`
+}
+
+// PairCounts are the pixel-pair counts of one background draw (paper Table 2).
+type PairCounts struct {
+	TrainCells      int `json:"train_cells"`
+	TestCells       int `json:"test_cells"`
+	TrainSimilar    int `json:"train_similar"`
+	TrainDissimilar int `json:"train_dissimilar"`
+	TestSimilar     int `json:"test_similar"`
+	TestDissimilar  int `json:"test_dissimilar"`
+}
+
+// DrawReport is one background draw's training (paper Table 3).
+type DrawReport struct {
+	Draw          int       `json:"draw"`
+	FinalLoss     float64   `json:"loss"`
+	FinalAccuracy float64   `json:"test_accuracy"`
+	Loss          []float64 `json:"loss_per_epoch"`
+	TestAccuracy  []float64 `json:"test_accuracy_per_epoch"`
+}
+
+// LossCurve is one loss per epoch.
+type LossCurve struct {
+	Name   string    `json:"name"`
+	Values []float64 `json:"values"`
+}
+
+// WindowAUC is the AUC of one window pair of the sweep (paper Fig. 9).
+type WindowAUC struct {
+	Inner int     `json:"inner"`
+	Outer int     `json:"outer"`
+	AUC   float64 `json:"auc"`
 }
 
 // PAReport is the intersection of the prediction-area curves.

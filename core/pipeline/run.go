@@ -15,10 +15,10 @@ import (
 	"time"
 
 	"halo/core/baseline"
-	"halo/core/compose"
 	"halo/core/eval"
 	"halo/core/grid"
 	"halo/core/idw"
+	"halo/core/nn/cnn"
 	"halo/core/survey"
 )
 
@@ -76,12 +76,16 @@ type Result struct {
 }
 
 type runner struct {
-	ctx   context.Context
-	cfg   *Config
-	prog  Progress
-	res   *Result
-	rep   *Report
-	start time.Time
+	stacks     map[string]*grid.Stack // standardised clr / ilr of the multivariate elements
+	warnedLeft bool
+	models     struct{ cnn *cnn.Model }
+	pool       Pool
+	ctx        context.Context
+	cfg        *Config
+	prog       Progress
+	res        *Result
+	rep        *Report
+	start      time.Time
 }
 
 func (r *runner) emit(stage string, frac float64, format string, args ...any) error {
@@ -352,7 +356,6 @@ func (r *runner) methodRNG(method string) *rand.Rand {
 func (r *runner) detect(in Inputs) error {
 	res := r.res
 	methods := r.cfg.methods(len(res.Positive) > 0)
-	var ilr *grid.Stack
 	for i, m := range methods {
 		t0 := time.Now()
 		frac := float64(i) / float64(len(methods))
@@ -367,24 +370,22 @@ func (r *runner) detect(in Inputs) error {
 			label = m
 			note  string
 			err   error
+			m2    MethodReport
 		)
 		switch {
 		case m == "mahalanobis":
-			if ilr == nil {
-				keep, left := multivariate(res.Samples, len(r.cfg.Elements) > 0)
-				if len(keep) < 2 {
-					return fmt.Errorf("mahalanobis: fewer than 2 elements are usable for a multivariate method (left out: %s): choose elements with few values below detection", strings.Join(left, ", "))
-				}
-				if len(left) > 0 {
-					r.rep.Warnings = append(r.rep.Warnings, "left out of the multivariate methods: "+strings.Join(left, ", "))
-				}
-				ilr = compose.ILRStack(subStack(res.Logs, keep))
-				if _, _, constant := compose.Standardise(ilr); len(constant) > 0 {
-					r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%d ilr coordinates are constant over the grid", len(constant)))
-				}
+			var ilr *grid.Stack
+			if ilr, err = r.transformed("ilr"); err != nil {
+				break
 			}
 			score, err = baseline.RobustMahalanobis(ilr, r.methodRNG(m), &baseline.MCDOptions{Support: mcdSupport})
 			note = fmt.Sprintf("robust Mahalanobis distance (MCD) on %d ilr coordinates of %s cells", ilr.D(), count(r.rep.Data.CellsWithData))
+		case m == "cnn":
+			score, m2.Training, note, err = r.runCNN()
+		case m == "alad":
+			score, m2.Training, note, err = r.runALAD()
+		case m == "vae":
+			score, m2.Training, note, err = r.runVAE()
 		case m == "element:best":
 			if len(res.Positive) == 0 {
 				return fmt.Errorf("method element:best needs deposits or target areas to choose the element: give a deposits file or name the element (element:Cu)")
@@ -414,8 +415,9 @@ func (r *runner) detect(in Inputs) error {
 		if r.hasMethod(label) {
 			continue
 		}
-		res.Methods = append(res.Methods, &Method{Name: label, Score: score})
-		res.Methods[len(res.Methods)-1].Stats.Seconds = time.Since(t0).Seconds()
+		m2.Seconds = time.Since(t0).Seconds()
+		m2.Note = note
+		res.Methods = append(res.Methods, &Method{Name: label, Score: score, Stats: m2})
 		r.timed("detect "+label, t0)
 		if err := r.emit("detect", float64(i+1)/float64(len(methods)), "%s", note); err != nil {
 			return err

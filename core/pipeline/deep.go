@@ -1,0 +1,486 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+	"time"
+
+	"halo/core/compose"
+	"halo/core/detect"
+	"halo/core/eval"
+	"halo/core/grid"
+	"halo/core/nn/alad"
+	"halo/core/nn/cnn"
+	"halo/core/nn/vae"
+	"halo/core/ppf"
+)
+
+// CNNConfig configures the pixel-pair CNN with dual-window detection (Fe
+// paper; METHODS.md section 2). The zero value is the browser default.
+type CNNConfig struct {
+	// Preset "paper" is the paper's network (13 conv layers, 30-40
+	// channels, ~0.7 M MACs per pair), 10 background draws, every training
+	// pair each epoch; "" (default) is the light network with fewer pairs
+	// per epoch, sized for a browser tab (docs/methods.md has the
+	// measurement).
+	Preset string `json:"preset,omitempty"`
+	// Inner and Outer are the odd window sizes; 0 means 13 and 35 (the
+	// paper's best pair).
+	Inner int `json:"inner,omitempty"`
+	Outer int `json:"outer,omitempty"`
+	// Exact scores every ring cell; the default fast mode thins the ring
+	// (core/detect).
+	Exact bool `json:"exact,omitempty"`
+	// Draws is the number of random background draws (paper: 10); the model
+	// with the best test-pair accuracy is kept. 0 means 1 (default preset)
+	// or 10 (paper preset).
+	Draws int `json:"draws,omitempty"`
+	// Epochs per draw; 0 means 10.
+	Epochs int `json:"epochs,omitempty"`
+	// PairsPerEpoch is the number of training pairs drawn per epoch; 0
+	// means 8,192 (default preset) or all (paper preset).
+	PairsPerEpoch int `json:"pairs_per_epoch,omitempty"`
+	// Sweep also scores the paper's eight window pairs with the trained
+	// model and reports the AUC of each (paper Fig. 9).
+	Sweep bool `json:"sweep,omitempty"`
+}
+
+// NetConfig configures ALAD or the VAE (W paper; METHODS.md section 3).
+type NetConfig struct {
+	// Preset "paper" is the paper's widths, 100 epochs over the whole
+	// training set; "" (default) is lighter (docs/methods.md).
+	Preset string `json:"preset,omitempty"`
+	// Epochs; 0 means the preset's.
+	Epochs int `json:"epochs,omitempty"`
+	// SamplesPerEpoch is the number of training cells drawn per epoch; 0
+	// means the preset's.
+	SamplesPerEpoch int `json:"samples_per_epoch,omitempty"`
+	// Transform is "ilr" (default) or "clr".
+	Transform string `json:"transform,omitempty"`
+}
+
+// PaperWindows are the window pairs of the Fe paper's Fig. 9.
+var PaperWindows = [][2]int{{5, 7}, {5, 9}, {5, 11}, {5, 13}, {7, 35}, {9, 35}, {11, 35}, {13, 35}}
+
+// Pool runs dual-window detection of a trained CNN over row blocks. The
+// default (nil) splits rows over goroutines; the web worker supplies one
+// that splits them over web workers.
+type Pool interface {
+	Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error
+}
+
+// goroutinePool splits rows over GOMAXPROCS goroutines, one Scorer each.
+type goroutinePool struct{}
+
+func (goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
+	n := runtime.GOMAXPROCS(0)
+	if n > s.Rows {
+		n = s.Rows
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		done  = map[int]int{}
+		first error
+	)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < n; w++ {
+		o := opt
+		o.Rows = [2]int{s.Rows * w / n, s.Rows * (w + 1) / n}
+		if o.Rows[0] == o.Rows[1] {
+			continue
+		}
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			err := detect.Detect(ctx, dst, s, model.NewScorer(), &o, func(d, t int) error {
+				mu.Lock()
+				defer mu.Unlock()
+				done[w] = d
+				sum := 0
+				for _, v := range done {
+					sum += v
+				}
+				if progress != nil {
+					return progress(sum, s.Rows)
+				}
+				return nil
+			})
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
+				cancel()
+			}
+		}(w)
+	}
+	wg.Wait()
+	return first
+}
+
+func (c *CNNConfig) withDefaults() CNNConfig {
+	var v CNNConfig
+	if c != nil {
+		v = *c
+	}
+	if v.Inner == 0 && v.Outer == 0 {
+		v.Inner, v.Outer = detect.DefaultInner, detect.DefaultOuter
+	}
+	if v.Epochs == 0 {
+		v.Epochs = 10
+	}
+	if v.Draws == 0 {
+		v.Draws = 1
+		if v.Preset == "paper" {
+			v.Draws = 10
+		}
+	}
+	if v.PairsPerEpoch == 0 && v.Preset != "paper" {
+		v.PairsPerEpoch = 8192
+	}
+	return v
+}
+
+func (c *CNNConfig) validate() error {
+	if c == nil {
+		return nil
+	}
+	if c.Preset != "" && c.Preset != "paper" {
+		return fmt.Errorf("config: cnn preset %q: use \"paper\" or leave it empty", c.Preset)
+	}
+	in, out := c.Inner, c.Outer
+	if in != 0 || out != 0 {
+		if in < 1 || out <= in || in%2 == 0 || out%2 == 0 {
+			return fmt.Errorf("config: cnn windows (%d, %d): use odd sizes with inner < outer, e.g. 13 and 35", in, out)
+		}
+	}
+	if c.Draws < 0 || c.Epochs < 0 || c.PairsPerEpoch < 0 {
+		return fmt.Errorf("config: cnn draws, epochs and pairs_per_epoch must not be negative")
+	}
+	return nil
+}
+
+func (c *NetConfig) validate(name string) error {
+	if c == nil {
+		return nil
+	}
+	if c.Preset != "" && c.Preset != "paper" {
+		return fmt.Errorf("config: %s preset %q: use \"paper\" or leave it empty", name, c.Preset)
+	}
+	if c.Transform != "" && c.Transform != "ilr" && c.Transform != "clr" {
+		return fmt.Errorf("config: %s transform %q: use \"ilr\" or \"clr\"", name, c.Transform)
+	}
+	if c.Epochs < 0 || c.SamplesPerEpoch < 0 {
+		return fmt.Errorf("config: %s epochs and samples_per_epoch must not be negative", name)
+	}
+	return nil
+}
+
+// transformed returns the standardised clr or ilr stack of the
+// multivariate elements.
+func (r *runner) transformed(kind string) (*grid.Stack, error) {
+	if s, ok := r.stacks[kind]; ok {
+		return s, nil
+	}
+	keep, left := multivariate(r.res.Samples, len(r.cfg.Elements) > 0)
+	if len(keep) < 2 {
+		return nil, fmt.Errorf("fewer than 2 elements are usable for a multivariate method (left out: %v): choose elements with few values below detection", left)
+	}
+	if len(left) > 0 && !r.warnedLeft {
+		r.warnedLeft = true
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("left out of the multivariate methods: %v", left))
+	}
+	sub := subStack(r.res.Logs, keep)
+	var s *grid.Stack
+	if kind == "clr" {
+		s = compose.CLRStack(sub)
+	} else {
+		s = compose.ILRStack(sub)
+	}
+	if _, _, constant := compose.Standardise(s); len(constant) > 0 {
+		r.rep.Warnings = append(r.rep.Warnings, fmt.Sprintf("%d %s coordinates are constant over the grid", len(constant), kind))
+	}
+	if r.stacks == nil {
+		r.stacks = map[string]*grid.Stack{}
+	}
+	r.stacks[kind] = s
+	return s, nil
+}
+
+// runCNN trains the pixel-pair CNN on R background draws, keeps the model
+// with the best test-pair accuracy and scores the grid with dual windows.
+func (r *runner) runCNN() (*grid.Grid, *TrainingReport, string, error) {
+	res := r.res
+	c := r.cfg.CNN.withDefaults()
+	if len(res.Positive) == 0 || len(res.Deposits) == 0 {
+		return nil, nil, "", fmt.Errorf("the CNN learns from known deposits: give a deposits file (points), or choose an unsupervised method (alad, vae, mahalanobis)")
+	}
+	s, err := r.transformed("clr")
+	if err != nil {
+		return nil, nil, "", err
+	}
+	valid := s.Mask()
+	mineral := ppf.Mineralized(s.Geom, res.Positive, valid)
+	arch := cnn.LightArch()
+	if c.Preset == "paper" {
+		arch = cnn.PaperArch()
+	}
+	rng := r.methodRNG("cnn")
+	tr := &TrainingReport{Mineralized: len(mineral), Arch: fmt.Sprint(arch.Channels), MACs: arch.MACs(s.D())}
+	var best *cnn.Model
+	bestAcc := -1.0
+	for d := 0; d < c.Draws; d++ {
+		split, err := ppf.Draw(mineral, valid, rng, 0)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		train := ppf.Build(nil, s, split.TrainPos, split.TrainNeg)
+		test := ppf.Build(nil, s, split.TestPos, split.TestNeg)
+		if d == 0 {
+			sim, dis := ppf.Count(len(split.TrainPos), len(split.TrainNeg))
+			tsim, tdis := ppf.Count(len(split.TestPos), len(split.TestNeg))
+			tr.Pairs = &PairCounts{TrainCells: len(split.TrainPos) + len(split.TrainNeg), TestCells: len(split.TestPos) + len(split.TestNeg),
+				TrainSimilar: sim, TrainDissimilar: dis, TestSimilar: tsim, TestDissimilar: tdis}
+			if err := r.emit("train cnn", 0, "%s pixel pairs from %d labelled cells (%d mineralized + %d background), %s test pairs",
+				count(sim+dis), tr.Pairs.TrainCells, len(split.TrainPos), len(split.TrainNeg), count(tsim+tdis)); err != nil {
+				return nil, nil, "", err
+			}
+		}
+		tc := cnn.TrainConfig{Arch: arch, Epochs: c.Epochs, PairsPerEpoch: c.PairsPerEpoch}
+		draw := d
+		model, hist, err := cnn.Train(r.ctx, cnn.Pairs{D: train.D, X: train.X, Y: train.Y}, cnn.Pairs{D: test.D, X: test.X, Y: test.Y}, tc, rng,
+			func(epoch int, loss, acc float64) error {
+				return r.emit("train cnn", (float64(draw)+float64(epoch)/float64(c.Epochs))/float64(c.Draws),
+					"draw %d/%d, epoch %d/%d: loss %.4f, test-pair accuracy %.3f", draw+1, c.Draws, epoch, c.Epochs, loss, acc)
+			})
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("training (draw %d): %w", d+1, err)
+		}
+		n := len(hist.Loss)
+		dr := DrawReport{Draw: d + 1, Loss: hist.Loss, TestAccuracy: hist.TestAcc}
+		if n > 0 {
+			dr.FinalLoss, dr.FinalAccuracy = hist.Loss[n-1], num(hist.TestAcc[n-1])
+		}
+		tr.Draws = append(tr.Draws, dr)
+		if dr.FinalAccuracy > bestAcc {
+			best, bestAcc, tr.Best = model, dr.FinalAccuracy, d+1
+		}
+	}
+	r.models.cnn = best
+	g := grid.New(s.Geom)
+	opt := detect.Options{Inner: c.Inner, Outer: c.Outer, Exact: c.Exact}
+	tr.Windows = [2]int{c.Inner, c.Outer}
+	tr.Exact = c.Exact
+	tr.PairsScored = detect.Pairs(s, [][2]int{{c.Inner, c.Outer}}, &opt)
+	if err := r.emit("detect", 0, "scoring %s pairs: windows (%d, %d), %s mode", count(tr.PairsScored), c.Inner, c.Outer, map[bool]string{true: "exact", false: "fast"}[c.Exact]); err != nil {
+		return nil, nil, "", err
+	}
+	t0 := time.Now()
+	pool := r.pool
+	if pool == nil {
+		pool = goroutinePool{}
+	}
+	err = pool.Detect(r.ctx, g, s, best, opt, func(done, total int) error {
+		return r.emit("detect", float64(done)/float64(total), "dual-window detection: row %d of %d", done, total)
+	})
+	if err != nil {
+		return nil, nil, "", err
+	}
+	tr.DetectSeconds = time.Since(t0).Seconds()
+	tr.PairsPerSecond = float64(tr.PairsScored) / math.Max(tr.DetectSeconds, 1e-9)
+	if c.Sweep {
+		if err := r.sweep(s, best, opt, tr); err != nil {
+			return nil, nil, "", err
+		}
+	}
+	note := fmt.Sprintf("CNN (best of %d draws, test-pair accuracy %.3f), windows (%d, %d): %s pairs in %.1f s", c.Draws, bestAcc, c.Inner, c.Outer, count(tr.PairsScored), tr.DetectSeconds)
+	return g, tr, note, nil
+}
+
+func (r *runner) sweep(s *grid.Stack, model *cnn.Model, opt detect.Options, tr *TrainingReport) error {
+	if err := r.emit("sweep", 0, "scoring the paper's %d window pairs", len(PaperWindows)); err != nil {
+		return err
+	}
+	grids, err := detect.Sweep(r.ctx, s, model.NewScorer(), PaperWindows, &opt, func(done, total int) error {
+		return r.emit("sweep", float64(done)/float64(total), "window sweep: %d of %d", done, total)
+	})
+	if err != nil {
+		return err
+	}
+	for i, g := range grids {
+		w := WindowAUC{Inner: PaperWindows[i][0], Outer: PaperWindows[i][1]}
+		if len(r.res.Positive) > 0 {
+			w.AUC = num(eval.AUC(g.Data, r.res.Positive))
+		}
+		tr.Sweep = append(tr.Sweep, w)
+	}
+	return nil
+}
+
+// cellRows returns the values of the valid cells of s, row-major, and their
+// indices.
+func cellRows(s *grid.Stack) ([]float32, []int) {
+	idx := s.ValidCells()
+	d := s.D()
+	x := make([]float32, 0, len(idx)*d)
+	for _, i := range idx {
+		x = append(x, s.CellValues(i)...)
+	}
+	return x, idx
+}
+
+// trainSplit draws the training rows (70% of the cells, the W paper's split).
+func trainSplit(x []float32, d int, rng interface{ Perm(int) []int }) []float32 {
+	n := len(x) / d
+	perm := rng.Perm(n)
+	nt := int(math.Round(0.7 * float64(n)))
+	out := make([]float32, 0, nt*d)
+	for _, i := range perm[:nt] {
+		out = append(out, x[i*d:(i+1)*d]...)
+	}
+	return out
+}
+
+func netDefaults(c *NetConfig) NetConfig {
+	var v NetConfig
+	if c != nil {
+		v = *c
+	}
+	if v.Transform == "" {
+		v.Transform = "ilr"
+	}
+	return v
+}
+
+// runALAD trains ALAD on 70% of the cells and scores every cell.
+func (r *runner) runALAD() (*grid.Grid, *TrainingReport, string, error) {
+	c := netDefaults(r.cfg.ALAD)
+	s, err := r.transformed(c.Transform)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	x, idx := cellRows(s)
+	d := s.D()
+	rng := r.methodRNG("alad")
+	train := trainSplit(x, d, rng)
+	cfg := alad.Config{Arch: alad.DefaultArch(), Epochs: c.Epochs, SamplesPerEpoch: c.SamplesPerEpoch, SpectralNorm: true}
+	if c.Preset == "paper" {
+		cfg.Arch = alad.PaperArch()
+		if cfg.Epochs == 0 {
+			cfg.Epochs = 100
+		}
+	} else {
+		if cfg.Epochs == 0 {
+			cfg.Epochs = aladDefaultEpochs
+		}
+		if cfg.SamplesPerEpoch == 0 {
+			cfg.SamplesPerEpoch = aladDefaultSamples
+		}
+		cfg.Patience = aladDefaultPatience
+	}
+	if err := r.emit("train alad", 0, "training ALAD on %s of %s cells (%d %s coordinates), %d epochs", count(len(train)/d), count(len(idx)), d, c.Transform, cfg.Epochs); err != nil {
+		return nil, nil, "", err
+	}
+	model, hist, err := alad.Train(r.ctx, train, d, cfg, rng, func(epoch int, l alad.Losses) error {
+		return r.emit("train alad", float64(epoch)/float64(cfg.Epochs), "epoch %d/%d: losses Dxz %.3f, Dxx %.3f, Dzz %.3f, G %.3f, E %.3f", epoch, cfg.Epochs, l.Dxz, l.Dxx, l.Dzz, l.G, l.E)
+	})
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("training: %w", err)
+	}
+	tr := &TrainingReport{TrainCells: len(train) / d, StopReason: hist.StopReason, Epochs: len(hist.Epochs)}
+	for _, l := range hist.Epochs {
+		tr.Losses = appendLoss(tr.Losses, []string{"Dxz", "Dxx", "Dzz", "G", "E"}, []float64{l.Dxz, l.Dxx, l.Dzz, l.G, l.E})
+	}
+	g := r.scoreCells(s, idx, func(dst, x []float32) { model.Score(dst, x) })
+	return g, tr, fmt.Sprintf("ALAD: %d epochs (%s), scored %s cells", len(hist.Epochs), hist.StopReason, count(len(idx))), nil
+}
+
+// runVAE trains the VAE baseline on 70% of the cells and scores every cell.
+func (r *runner) runVAE() (*grid.Grid, *TrainingReport, string, error) {
+	c := netDefaults(r.cfg.VAE)
+	s, err := r.transformed(c.Transform)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	x, idx := cellRows(s)
+	d := s.D()
+	rng := r.methodRNG("vae")
+	train := trainSplit(x, d, rng)
+	cfg := vae.Config{Epochs: c.Epochs, SamplesPerEpoch: c.SamplesPerEpoch}
+	if c.Preset == "paper" {
+		if cfg.Epochs == 0 {
+			cfg.Epochs = 100
+		}
+	} else {
+		if cfg.Epochs == 0 {
+			cfg.Epochs = vaeDefaultEpochs
+		}
+		if cfg.SamplesPerEpoch == 0 {
+			cfg.SamplesPerEpoch = vaeDefaultSamples
+		}
+	}
+	model, hist, err := vae.Train(r.ctx, train, d, cfg, rng, func(epoch int, l vae.Losses) error {
+		return r.emit("train vae", float64(epoch)/float64(cfg.Epochs), "epoch %d/%d: reconstruction %.4f, KL %.4f", epoch, cfg.Epochs, l.Recon, l.KL)
+	})
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("training: %w", err)
+	}
+	tr := &TrainingReport{TrainCells: len(train) / d, StopReason: hist.StopReason, Epochs: len(hist.Epochs)}
+	for _, l := range hist.Epochs {
+		tr.Losses = appendLoss(tr.Losses, []string{"reconstruction", "KL"}, []float64{l.Recon, l.KL})
+	}
+	g := r.scoreCells(s, idx, func(dst, x []float32) { model.Score(dst, x) })
+	return g, tr, fmt.Sprintf("VAE: %d epochs, scored %s cells", len(hist.Epochs), count(len(idx))), nil
+}
+
+// scoreCells scores the valid cells idx of s in blocks with score and
+// returns the grid.
+func (r *runner) scoreCells(s *grid.Stack, idx []int, score func(dst, x []float32)) *grid.Grid {
+	g := grid.New(s.Geom)
+	d := s.D()
+	const block = 1024
+	x := make([]float32, block*d)
+	dst := make([]float32, block)
+	for lo := 0; lo < len(idx); lo += block {
+		hi := min(lo+block, len(idx))
+		for k, i := range idx[lo:hi] {
+			copy(x[k*d:(k+1)*d], s.CellValues(i))
+		}
+		score(dst[:hi-lo], x[:(hi-lo)*d])
+		for k, i := range idx[lo:hi] {
+			g.Data[i] = dst[k]
+		}
+	}
+	return g
+}
+
+// appendLoss appends one epoch's values to the named curves (made in the
+// order of names on the first epoch).
+func appendLoss(l []LossCurve, names []string, values []float64) []LossCurve {
+	if l == nil {
+		l = make([]LossCurve, len(names))
+		for i, n := range names {
+			l[i].Name = n
+		}
+	}
+	for i, v := range values {
+		l[i].Values = append(l[i].Values, num(v))
+	}
+	return l
+}
+
+// Defaults of the browser presets of ALAD and the VAE (docs/methods.md,
+// "time to quality").
+const (
+	aladDefaultEpochs   = 10
+	aladDefaultSamples  = 8192
+	aladDefaultPatience = 2
+	vaeDefaultEpochs    = 20
+	vaeDefaultSamples   = 8192
+)
