@@ -216,7 +216,7 @@ func lrelu(x *G.Node) *G.Node {
 	slope := G.Must(G.Add(G.Must(G.HadamardProd(pos, G.NewConstant(float32(1-lreluSlope)))), G.NewConstant(float32(lreluSlope))))
 	return G.Must(G.HadamardProd(x, slope))
 }
-func relu(x *G.Node) *G.Node  { return G.Must(G.Rectify(x)) }
+func relu(x *G.Node) *G.Node { return G.Must(G.Rectify(x)) }
 func concat(a, c *G.Node) *G.Node {
 	return G.Must(G.Concat(1, a, c))
 }
