@@ -338,3 +338,14 @@ func TestTrainBadPairs(t *testing.T) {
 		}
 	}
 }
+
+// pairScorer is the interface core/detect consumes.
+type pairScorer interface {
+	D() int
+	ScorePairs(dst, diffs []float32)
+}
+
+var (
+	_ pairScorer = (*Model)(nil)
+	_ pairScorer = (*Scorer)(nil)
+)
