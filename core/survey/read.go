@@ -40,8 +40,8 @@ type Options struct {
 	// MaxMissing drops an element missing in more than this share of
 	// samples; 0 means 0.5, 1 keeps every element that has a value.
 	MaxMissing float64
-	// Elements keeps only these elements (canonical names, "Cu", "SiO2");
-	// nil keeps all found.
+	// Elements keeps only these elements (names as "Cu", "SiO2", case
+	// ignored); nil keeps all found.
 	Elements []string
 	// NoLattice never takes the samples as a ready grid, even when they lie
 	// on a regular lattice or carry row/col columns.
@@ -677,7 +677,7 @@ func (rd *reader) elements() error {
 			}
 			return &ParseError{Line: e.textLine, Column: name, Value: e.textValue, Err: ErrNotNumber, Hint: numberHint(e.textValue, rd.in.delim)}
 		}
-		if o.Elements != nil && !slices.Contains(o.Elements, e.hd.element) {
+		if o.Elements != nil && !slices.ContainsFunc(o.Elements, func(w string) bool { return strings.EqualFold(w, e.hd.element) }) {
 			s.Dropped = append(s.Dropped, Dropped{name, "not in Options.Elements"})
 			continue
 		}
@@ -781,14 +781,16 @@ func (rd *reader) elements() error {
 		s.Elements = append(s.Elements, k.el)
 	}
 	for _, want := range o.Elements {
-		if !slices.ContainsFunc(s.Elements, func(e Element) bool { return e.Name == want }) &&
-			!slices.ContainsFunc(rd.elems, func(e *elemCol) bool { return e.hd.element == want }) {
+		if !slices.ContainsFunc(rd.elems, func(e *elemCol) bool { return strings.EqualFold(e.hd.element, want) }) {
 			rd.warnf("element %q of Options.Elements not found in the header", want)
 		}
 	}
 	if len(defaulted) > 0 {
 		rd.warnf("%d element columns have no unit in the header (%s): assumed the RGNR convention (oxides wt%%, Au Ag Hg ppb, others ppm); set Options.NoUnit or Options.Units if wrong",
 			len(defaulted), shortList(defaulted, 6))
+	}
+	if len(s.Elements) == 0 && len(s.Dropped) == 0 {
+		return fmt.Errorf("%w: the element columns hold text, not numbers (see the warnings)", ErrNoElements)
 	}
 	if len(s.Elements) == 0 {
 		return fmt.Errorf("%w: all %d element columns were dropped (first: %s: %s)", ErrNoElements, len(s.Dropped), s.Dropped[0].Name, s.Dropped[0].Reason)
