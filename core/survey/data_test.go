@@ -1,10 +1,12 @@
 package survey
 
 import (
+	"bufio"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -69,6 +71,24 @@ func TestNanling(t *testing.T) {
 		t.Errorf("lon beside x,y not read")
 	}
 	t.Logf("nanling: %d samples, %d elements, lattice %+v", len(s.X), len(s.Elements), *g)
+
+	// Without the row,col columns the lattice comes from the x,y values
+	// alone (written to 0.1 m): same grid, same cells.
+	var b strings.Builder
+	sc := bufio.NewScanner(openData(t, "nanling-li/grid.csv"))
+	for sc.Scan() {
+		l := sc.Text()
+		b.WriteString(l[strings.IndexByte(l[strings.IndexByte(l, ',')+1:], ',')+strings.IndexByte(l, ',')+2:])
+		b.WriteByte('\n')
+	}
+	s2, err := Read(strings.NewReader(b.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.Lattice == nil || s2.Lattice.Cols != g.Cols || s2.Lattice.Rows != g.Rows || !slices.Equal(s2.Cell, s.Cell) ||
+		slices.Contains(s2.Ignored, "row") {
+		t.Errorf("x,y lattice %+v differs from the row/col lattice %+v", s2.Lattice, *g)
+	}
 }
 
 func TestGSWA(t *testing.T) {

@@ -58,7 +58,8 @@
 //
 //   - "<0.5" is below a detection limit of 0.5; a negative number -v is
 //     below v (GSWA convention); "BDL", "<DL" and [choice] 0 are below a
-//     limit not written, taken as the smallest positive value of the column.
+//     limit not written, taken as the smallest positive value of the column
+//     (missing when the column has none).
 //     Below-detection values become DetectionFactor (default 0.65) x limit,
 //     after unit conversion, and are counted per element.
 //   - ">v" (above the upper limit) is taken as v and counted.
