@@ -355,3 +355,27 @@ func TestSpearman(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskRate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(29, 30))
+	for _, p := range []float64{0.2, 0.5} {
+		m := &mask{p: p, data: make([]float32, 100001)}
+		m.fill(rng)
+		var zeros int
+		var sum float64
+		for _, v := range m.data {
+			if v == 0 {
+				zeros++
+			}
+			sum += float64(v)
+		}
+		n := float64(len(m.data))
+		// Binomial standard deviation sqrt(p(1-p)/n) is about 0.0016; allow 5 of them.
+		if rate := float64(zeros) / n; math.Abs(rate-p) > 0.008 {
+			t.Errorf("p=%v: drop rate %v", p, rate)
+		}
+		if mean := sum / n; math.Abs(mean-1) > 0.02 {
+			t.Errorf("p=%v: mean mask %v, want about 1 (inverted dropout)", p, mean)
+		}
+	}
+}

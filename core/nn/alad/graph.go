@@ -98,11 +98,25 @@ type mask struct {
 
 func (m *mask) fill(rng *rand.Rand) {
 	keep := float32(1 / (1 - m.p))
-	for i := range m.data {
-		if rng.Float64() < m.p {
-			m.data[i] = 0
-		} else {
-			m.data[i] = keep
+	// Each 64-bit draw gives two 32-bit uniforms; entry i is dropped when
+	// its uniform is below p * 2^32.
+	thr := uint32(m.p * (1 << 32))
+	d := m.data
+	i := 0
+	for ; i+2 <= len(d); i += 2 {
+		r := rng.Uint64()
+		d[i], d[i+1] = keep, keep
+		if uint32(r) < thr {
+			d[i] = 0
+		}
+		if uint32(r>>32) < thr {
+			d[i+1] = 0
+		}
+	}
+	if i < len(d) {
+		d[i] = keep
+		if uint32(rng.Uint64()) < thr {
+			d[i] = 0
 		}
 	}
 }
