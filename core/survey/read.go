@@ -446,7 +446,7 @@ func (rd *reader) stream() error {
 				if rd.in.delim == ',' {
 					hint = "decimal comma? choose ';' as delimiter, or quote the values"
 				}
-				return &ParseError{Line: line, Err: fmt.Errorf("has %d values, the header has %d columns", len(rec), len(h)), Hint: hint}
+				return &ParseError{Line: line, Err: fmt.Errorf("%w: %d values, %d columns", ErrFieldCount, len(rec), len(h)), Hint: hint}
 			}
 		}
 		// Coordinates.

@@ -213,7 +213,7 @@ func TestReadErrors(t *testing.T) {
 			`line 3, column "Cu_ppm": "1,2" is not a number (decimal comma? choose ';' as delimiter)`},
 		{"text in element column", "x,y,Cu_ppm\n1,2,3\n2,3,4\n4,5,abc\n", nil, ErrNotNumber, 4, `"abc" is not a number`},
 		{"text coordinate", "x,y,Cu_ppm\n1,2,3\nfoo,3,4\n", nil, ErrNotNumber, 3, `column "x": "foo"`},
-		{"too many fields", "x,y,Cu_ppm\n1,2,3\n2,3,4,5\n", nil, nil, 3, "header has 3 columns"},
+		{"too many fields", "x,y,Cu_ppm\n1,2,3\n2,3,4,5\n", nil, ErrFieldCount, 3, "4 values, 3 columns (decimal comma?"},
 		{"latitude out of range", "lon,lat,Cu\n10,20,1\n12,123.4,2\n", nil, ErrCoordinates, 3, "latitude 123.4 out of range [-90, 90] (columns swapped?)"},
 		{"swapped X Y degrees", "X,Y,Cu\n-34.1,118.2,1\n-34.3,118.4,2\n", nil, ErrCoordinates, 0, "columns swapped?"},
 		{"bad option", "x,y,Cu\n1,2,3\n", &Options{NoUnit: "g"}, ErrOptions, 0, "NoUnit"},
@@ -327,3 +327,42 @@ func TestReadLattice(t *testing.T) {
 func ftoa(v float64) string { return strings.TrimRight(strings.TrimRight(strconvF(v), "0"), ".") }
 
 func strconvF(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
+
+// benchCSV returns a survey of n scattered samples with d elements.
+func benchCSV(n, d int) string {
+	var b strings.Builder
+	b.WriteString("ID,X,Y")
+	els := []string{"Ag", "As", "Au", "B", "Ba", "Be", "Bi", "Cd", "Co", "Cr", "Cu", "F", "Hg", "La", "Li", "Mn", "Mo", "Nb", "Ni", "P",
+		"Pb", "Sb", "Sn", "Sr", "Th", "Ti", "U", "V", "W", "Y", "Zn", "Zr", "SiO2", "Al2O3", "Fe2O3", "K2O", "Na2O", "CaO", "MgO"}
+	for k := range d {
+		b.WriteString("," + els[k%len(els)] + "_ppm" + strings.Repeat("x", k/len(els)))
+	}
+	b.WriteByte('\n')
+	for i := range n {
+		b.WriteString(strconv.Itoa(i) + "," + strconv.FormatFloat(500000+float64(i*7919%10007), 'f', 1, 64) + "," +
+			strconv.FormatFloat(6e6+float64(i*104729%10009), 'f', 1, 64))
+		for k := range d {
+			b.WriteString("," + strconv.FormatFloat(float64((i+1)*(k+3)%997)/10+0.1, 'f', 2, 64))
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func BenchmarkRead(b *testing.B) {
+	for _, size := range []struct {
+		name string
+		n, d int
+	}{{"1k x 39", 1000, 39}, {"20k x 39", 20000, 39}} {
+		data := benchCSV(size.n, size.d)
+		b.Run(size.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Read(strings.NewReader(data), nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
