@@ -25,9 +25,11 @@ type Scorer struct {
 	lastC  int
 	fc     []float32
 	fcBias float32
+	pad    int
 }
 
 type scoreLayer struct {
+	wino   *winoLayer // nil: direct convolution
 	w      blas32.PackedB
 	bias   []float32
 	in     []float32 // padded input block: scoreBlock*(inL+2*pad)*inC
@@ -50,30 +52,49 @@ func (m *Model) NewScorer() *Scorer {
 	s.last = make([]float32, scoreBlock*s.lastL*s.lastC)
 	s.fc = append([]float32(nil), m.FC...)
 	s.fcBias = m.FCBias
+	s.pad = pad
+	// rows[i]: padded rows per pair of layer i's input buffer; a Winograd
+	// layer of odd length reads one more zero row.
+	rows := make([]int, n)
+	ins := make([]int, n)
 	in := 1
 	for i, c := range arch.Channels {
+		ins[i] = in
+		rows[i] = ls[i] + 2*pad
+		if useWinograd(k, arch.Strides[i], in) && ls[i]%2 == 1 {
+			rows[i]++
+		}
+		in = c
+	}
+	for i, c := range arch.Channels {
 		l := &s.layers[i]
-		inL, outL := ls[i], ls[i+1]
+		in, inL, outL := ins[i], ls[i], ls[i+1]
 		l.outL = outL
 		l.stride = arch.Strides[i]
 		l.relu = true
-		l.w.Pack(k*in, c, m.Conv[i].W, c, false)
 		l.bias = append([]float32(nil), m.Conv[i].B...)
-		l.in = make([]float32, scoreBlock*(inL+2*pad)*in)
-		l.aOff = make([]int, scoreBlock*outL)
+		l.in = make([]float32, scoreBlock*rows[i]*in)
 		l.cOff = make([]int, scoreBlock*outL)
 		for p := 0; p < scoreBlock; p++ {
 			for o := 0; o < outL; o++ {
-				r := p*outL + o
-				l.aOff[r] = (p*(inL+2*pad) + o*l.stride) * in
 				if i == n-1 {
-					l.cOff[r] = (p*outL + o) * c
+					l.cOff[p*outL+o] = (p*outL + o) * c
 				} else {
-					l.cOff[r] = (p*(outL+2*pad) + o + pad) * c
+					l.cOff[p*outL+o] = (p*rows[i+1] + o + pad) * c
 				}
 			}
 		}
-		in = c
+		if useWinograd(k, l.stride, in) {
+			l.wino = newWinoLayer(m.Conv[i].W, in, c, inL, rows[i])
+			continue
+		}
+		l.w.Pack(k*in, c, m.Conv[i].W, c, false)
+		l.aOff = make([]int, scoreBlock*outL)
+		for p := 0; p < scoreBlock; p++ {
+			for o := 0; o < outL; o++ {
+				l.aOff[p*outL+o] = (p*rows[i] + o*l.stride) * in
+			}
+		}
 	}
 	return s
 }
@@ -106,8 +127,8 @@ func (s *Scorer) block(dst, diffs []float32) {
 	np := len(dst)
 	d := s.d
 	in0 := s.layers[0].in
-	stride0 := len(in0) / scoreBlock // padded length of layer 1 (one channel)
-	pad := (stride0 - d) / 2
+	stride0 := len(in0) / scoreBlock // padded rows per pair of layer 1 (one channel)
+	pad := s.pad
 	for p := 0; p < np; p++ {
 		copy(in0[p*stride0+pad:p*stride0+pad+d], diffs[p*d:(p+1)*d])
 	}
@@ -116,6 +137,10 @@ func (s *Scorer) block(dst, diffs []float32) {
 		out := s.last
 		if i+1 < len(s.layers) {
 			out = s.layers[i+1].in
+		}
+		if l.wino != nil {
+			l.wino.run(out, l.cOff, l.in, l.bias, np)
+			continue
 		}
 		rows := np * l.outL
 		blas32.GemmRows(out, l.cOff[:rows], l.in, l.aOff[:rows], &l.w, l.bias, l.relu)
