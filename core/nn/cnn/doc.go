@@ -37,9 +37,13 @@
 //	D() int
 //	ScorePairs(dst, diffs []float32)
 //
-// with blas32.GemmRows over blocks of 32 pairs, no allocation after the
-// first call. The tests hold it equal to gorgonia's forward pass (both this
-// package's graph and one built from gorgonia's own Conv2d) within 1e-5.
+// over blocks of 32 pairs with no allocation after the first call: a layer
+// is a blas32.GemmRows product of the im2col view of the padded activations
+// (read in place) by the packed kernel, with bias and ReLU fused; stride-1
+// layers with at least 8 input channels use Winograd's F(2,3) instead (a
+// third fewer products, 1.1-1.2x faster measured). The tests hold the
+// scores equal to gorgonia's forward pass (both this package's graph and one
+// built from gorgonia's own Conv2d) and to a float64 loop within 1e-5.
 //
 // MarshalBinary / UnmarshalBinary carry a trained Model between web workers.
 package cnn
