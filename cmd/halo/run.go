@@ -28,7 +28,15 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 0, "random seed (overrides the config's)")
 	cell := fs.Float64("cell", 0, "cell size in metres for point samples (default from the sample spacing)")
 	elements := fs.String("elements", "", "comma-separated elements to use (default all)")
+	noUnit := fs.String("no-unit", "", "unit of element columns without one in the header: ppm, ppb or pct (default: the RGNR convention)")
 	quiet := fs.Bool("q", false, "no progress messages")
+	inner := fs.Int("inner", 0, "CNN inner window size, odd (default 13)")
+	outer := fs.Int("outer", 0, "CNN outer window size, odd (default 35)")
+	draws := fs.Int("draws", 0, "CNN background draws (default 1; paper preset 10)")
+	epochs := fs.Int("epochs", 0, "training epochs of the network methods (default per method)")
+	exact := fs.Bool("exact", false, "CNN: score every ring cell (exact dual-window detection)")
+	sweep := fs.Bool("sweep", false, "CNN: also score the paper's eight window pairs")
+	preset := fs.String("preset", "", "network preset: \"paper\" for the papers' networks and schedules")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -60,9 +68,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	if set["cell"] {
 		cfg.Cell = *cell
 	}
+	if set["no-unit"] {
+		cfg.NoUnit = *noUnit
+	}
 	if set["elements"] {
 		cfg.Elements = splitList(*elements)
 	}
+	applyNetFlags(cfg, set, *inner, *outer, *draws, *epochs, *exact, *sweep, *preset)
 	if err := cfg.Validate(); err != nil {
 		fmt.Fprintln(stderr, "halo run:", err)
 		return 2
@@ -104,6 +116,48 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	summary(stdout, res, *out)
 	return 0
+}
+
+// applyNetFlags sets the network options given on the command line.
+func applyNetFlags(cfg *pipeline.Config, set map[string]bool, inner, outer, draws, epochs int, exact, sweep bool, preset string) {
+	if cfg.CNN == nil {
+		cfg.CNN = &pipeline.CNNConfig{}
+	}
+	if cfg.ALAD == nil {
+		cfg.ALAD = &pipeline.NetConfig{}
+	}
+	if cfg.VAE == nil {
+		cfg.VAE = &pipeline.NetConfig{}
+	}
+	if set["inner"] {
+		cfg.CNN.Inner = inner
+	}
+	if set["outer"] {
+		cfg.CNN.Outer = outer
+	}
+	if set["draws"] {
+		cfg.CNN.Draws = draws
+	}
+	if set["exact"] {
+		cfg.CNN.Exact = exact
+	}
+	if set["sweep"] {
+		cfg.CNN.Sweep = sweep
+	}
+	if set["epochs"] {
+		cfg.CNN.Epochs, cfg.ALAD.Epochs, cfg.VAE.Epochs = epochs, epochs, epochs
+	}
+	if set["preset"] {
+		cfg.CNN.Preset, cfg.ALAD.Preset, cfg.VAE.Preset = preset, preset, preset
+	}
+}
+
+func countPairs(t *pipeline.TrainingReport) string {
+	if t.Pairs == nil {
+		return "?"
+	}
+	p := t.Pairs
+	return fmt.Sprintf("%d train (%d similar + %d dissimilar) / %d test", p.TrainSimilar+p.TrainDissimilar, p.TrainSimilar, p.TrainDissimilar, p.TestSimilar+p.TestDissimilar)
 }
 
 func splitList(s string) []string {
@@ -170,6 +224,16 @@ func writeOutputs(dir string, res *pipeline.Result) error {
 			}
 		}
 	}
+	if res.HasLosses() {
+		if err := write("losses.png", res.WriteLosses); err != nil {
+			return err
+		}
+	}
+	if res.HasSweep() {
+		if err := write("windows.png", res.WriteSweep); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -185,6 +249,29 @@ func summary(w io.Writer, res *pipeline.Result, dir string) {
 	for _, m := range r.Methods {
 		fmt.Fprintf(w, "%-16s %7.3f %9.3f %7.2f %7.2f %7.2f %8.2f\n", m.Name, m.AUC, m.AUCLabelled,
 			m.Capture["5"], m.Capture["15"], m.Capture["30"], m.Seconds)
+	}
+	for _, m := range r.Methods {
+		t := m.Training
+		if t == nil {
+			continue
+		}
+		if len(t.Draws) > 0 {
+			fmt.Fprintf(w, "%s: %s pairs per draw (%d mineralized cells); per draw loss / test-pair accuracy:\n", m.Name, countPairs(t), t.Mineralized)
+			for _, d := range t.Draws {
+				mark := ""
+				if d.Draw == t.Best {
+					mark = "  <- kept"
+				}
+				fmt.Fprintf(w, "  draw %2d  %.4f  %.3f%s\n", d.Draw, d.FinalLoss, d.FinalAccuracy, mark)
+			}
+			fmt.Fprintf(w, "  detection: windows (%d, %d), %d pairs, %.0f pairs/s\n", t.Windows[0], t.Windows[1], t.PairsScored, t.PairsPerSecond)
+		}
+		for _, sw := range t.Sweep {
+			fmt.Fprintf(w, "  window (%2d, %2d): AUC %.3f\n", sw.Inner, sw.Outer, sw.AUC)
+		}
+		if t.StopReason != "" {
+			fmt.Fprintf(w, "%s: %d epochs, %s\n", m.Name, t.Epochs, t.StopReason)
+		}
 	}
 	fmt.Fprintf(w, "wrote %s\n", dir)
 }

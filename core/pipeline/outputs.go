@@ -91,3 +91,78 @@ func (res *Result) FileStem(i int) string {
 		return '-'
 	}, res.Methods[i].Name)
 }
+
+// HasLosses reports whether any method recorded training losses.
+func (res *Result) HasLosses() bool {
+	for _, m := range res.Methods {
+		if t := m.Stats.Training; t != nil && (len(t.Losses) > 0 || len(t.Draws) > 0) {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteLosses writes the training loss curves of every network method on
+// one plot (PNG): the CNN's loss per draw, ALAD's five losses, the VAE's two.
+func (res *Result) WriteLosses(w io.Writer) error {
+	var curves []render.Curve
+	add := func(name string, v []float64) {
+		x := make([]float64, len(v))
+		for i := range x {
+			x[i] = float64(i + 1)
+		}
+		curves = append(curves, render.Curve{Name: name, X: x, Y: v, Label: name})
+	}
+	for _, m := range res.Methods {
+		t := m.Stats.Training
+		if t == nil {
+			continue
+		}
+		for _, d := range t.Draws {
+			add(fmt.Sprintf("%s draw %d", m.Name, d.Draw), d.Loss)
+		}
+		for _, l := range t.Losses {
+			add(m.Name+" "+l.Name, l.Values)
+		}
+	}
+	if len(curves) == 0 {
+		return fmt.Errorf("no training losses: no network method was run")
+	}
+	p, err := render.LossPlot(curves, "Training loss per epoch")
+	if err != nil {
+		return err
+	}
+	return render.PNG(w, p, plotWidth, plotHeight)
+}
+
+// HasSweep reports whether a window sweep was scored.
+func (res *Result) HasSweep() bool {
+	for _, m := range res.Methods {
+		if t := m.Stats.Training; t != nil && len(t.Sweep) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// WriteSweep writes the AUC per window pair as a bar plot (paper Fig. 9).
+func (res *Result) WriteSweep(w io.Writer) error {
+	for _, m := range res.Methods {
+		t := m.Stats.Training
+		if t == nil || len(t.Sweep) == 0 {
+			continue
+		}
+		names := make([]string, len(t.Sweep))
+		vals := make([]float64, len(t.Sweep))
+		for i, s := range t.Sweep {
+			names[i] = fmt.Sprintf("(%d,%d)", s.Inner, s.Outer)
+			vals[i] = s.AUC
+		}
+		p, err := render.BarPlot(names, vals, "AUC per window pair: "+m.Name, "AUC")
+		if err != nil {
+			return err
+		}
+		return render.PNG(w, p, plotWidth, plotHeight)
+	}
+	return fmt.Errorf("no window sweep was scored")
+}
