@@ -26,7 +26,6 @@ const (
 	fitMargin  = 16.0
 	paneGap    = 6.0
 	clickSlop  = 4.0 // a press that moves less than this is a click
-	wheelStep  = 1.18
 	keyZoom    = 1.5
 	markerSize = 4.0
 )
@@ -356,7 +355,7 @@ func (g *game) input() {
 
 	// wheel: zoom about the cursor
 	if _, dy := ebiten.Wheel(); dy != 0 {
-		g.zoom(mx, my, math.Pow(wheelStep, math.Max(-4, math.Min(4, dy))))
+		g.zoom(mx, my, view.WheelZoom(dy))
 	}
 
 	// touches: one finger pans, two pinch-zoom about their midpoint
@@ -581,7 +580,7 @@ func (g *game) drawPane(dst *ebiten.Image, r view.Rect, i, p int) {
 		if g.flipped {
 			other = g.a
 		}
-		title += "   ·   T: " + g.layers[other].Name
+		title += "   |   T: " + g.layers[other].Name
 	}
 	fs := g.px(fontSize)
 	w, h := g.txt.measure(title, fs)

@@ -133,3 +133,15 @@ func (v View) Project(dst [][2]float32, pts [][2]float64) [][2]float32 {
 func (v View) Visible(sx, sy, pad float64) bool {
 	return sx >= -pad && sy >= -pad && sx <= v.W+pad && sy <= v.H+pad
 }
+
+// WheelZoom returns the zoom factor of a wheel turn of dy pixels (the
+// browser's deltaY with the sign flipped, as Ebiten reports it: positive
+// away from the user zooms in): exp(dy/400), so a mouse notch of 100 px
+// zooms by 1.28 and a trackpad's many small deltas zoom smoothly. dy is
+// clamped to ±400.
+func WheelZoom(dy float64) float64 {
+	if math.IsNaN(dy) {
+		return 1
+	}
+	return math.Exp(math.Max(-400, math.Min(400, dy)) / 400)
+}

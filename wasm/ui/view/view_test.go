@@ -351,3 +351,21 @@ func TestPanes(t *testing.T) {
 		t.Errorf("hit test on the gap or panes is wrong")
 	}
 }
+
+func TestWheelZoom(t *testing.T) {
+	for _, tc := range []struct{ dy, want float64 }{
+		{0, 1},
+		{100, math.Exp(0.25)},   // one mouse notch in
+		{-100, math.Exp(-0.25)}, // and out
+		{1e6, math.E},           // clamped
+		{math.NaN(), 1},
+	} {
+		if got := WheelZoom(tc.dy); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("WheelZoom(%v) = %v, want %v", tc.dy, got, tc.want)
+		}
+	}
+	// Zooming in then out by the same turn returns to the same scale.
+	if got := WheelZoom(37) * WheelZoom(-37); math.Abs(got-1) > 1e-12 {
+		t.Errorf("in and out: %v", got)
+	}
+}
