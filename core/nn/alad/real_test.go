@@ -125,6 +125,8 @@ func BenchmarkNanlingLi(b *testing.B) {
 		{"default/AgBiMoSnW", w5, DefaultArch(), 10, 0},
 		{"default/39el/lr=1e-3", nil, DefaultArch(), 10, 1e-3},
 		{"default/AgBiMoSnW/lr=1e-3", w5, DefaultArch(), 10, 1e-3},
+		{"default/39el/ep=30", nil, DefaultArch(), 30, 0},
+		{"default/AgBiMoSnW/ep=30", w5, DefaultArch(), 30, 0},
 		{"paper/39el", nil, PaperArch(), 10, 0},
 		{"paper/AgBiMoSnW", w5, PaperArch(), 10, 0},
 	} {

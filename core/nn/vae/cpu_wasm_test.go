@@ -1,0 +1,7 @@
+//go:build wasm
+
+package vae
+
+// cpuSeconds is not available in js/wasm; benchmarks then report wall-clock
+// throughput only.
+func cpuSeconds() float64 { return 0 }
