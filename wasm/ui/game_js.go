@@ -175,6 +175,7 @@ func (g *game) Update() error {
 		for _, m := range g.in.take() {
 			if err := g.apply(m); err != nil {
 				g.post(map[string]any{"type": "error", "message": err.Error(), "seq": m.Seq})
+				g.errMsg = err.Error() // shown while there is no map
 			}
 			g.seqWanted = max(g.seqWanted, m.Seq)
 		}
@@ -728,6 +729,7 @@ func (g *game) drawReadout(screen *ebiten.Image, panes []view.Rect) {
 	if !rd.Inside {
 		return
 	}
+	// the same point in the other pane: a cross and that layer's value
 	for q := range panes {
 		if q == p {
 			continue
@@ -737,8 +739,15 @@ func (g *game) drawReadout(screen *ebiten.Image, panes []view.Rect) {
 		lw := float32(g.px(1.5))
 		vector.StrokeLine(screen, cx-k, cy, cx+k, cy, lw, colCross, true)
 		vector.StrokeLine(screen, cx, cy-k, cx, cy+k, lw, colCross, true)
+		other := g.layers[shown[q]].Read(mx, my).Lines()
+		g.tooltip(screen, panes[q], other[1:])
 	}
-	lines := rd.Lines()
+	g.tooltip(screen, panes[p], rd.Lines())
+}
+
+// tooltip draws lines in a box beside the hover point of pane r, flipped
+// and clamped to stay inside the pane; the first of several lines is muted.
+func (g *game) tooltip(screen *ebiten.Image, r view.Rect, lines []string) {
 	fs := g.px(fontSize)
 	pd := g.px(pad)
 	var w, lh float64
@@ -747,7 +756,6 @@ func (g *game) drawReadout(screen *ebiten.Image, panes []view.Rect) {
 		w, lh = math.Max(w, lw), h
 	}
 	bw, bh := w+2*pd, float64(len(lines))*lh+pd
-	r := panes[p]
 	x, y := r.X+g.hoverX+g.px(14), r.Y+g.hoverY+g.px(14)
 	if x+bw > r.X+r.W {
 		x = r.X + g.hoverX - g.px(14) - bw
@@ -761,7 +769,7 @@ func (g *game) drawReadout(screen *ebiten.Image, panes []view.Rect) {
 	g.box(dst, x, y, bw, bh)
 	for k, s := range lines {
 		c := colText
-		if k == 0 {
+		if k == 0 && len(lines) > 1 {
 			c = colMuted
 		}
 		g.txt.draw(dst, s, x+pd, y+pd/2+float64(k)*lh, fs, c)
