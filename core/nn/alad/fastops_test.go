@@ -7,21 +7,22 @@ import (
 	"testing"
 )
 
-// BenchmarkFastOps compares the cheap bias/LReLU graph ops with gorgonia's
-// BroadcastAdd and LeakyRelu.
+// BenchmarkFastOps compares the cheap bias/LReLU graph ops and the pruned
+// graph with gorgonia's BroadcastAdd, LeakyRelu and the whole graph.
 func BenchmarkFastOps(b *testing.B) {
 	for _, fast := range []bool{false, true, false, true} {
 		b.Run(fmt.Sprintf("fast=%v", fast), func(b *testing.B) {
-			fastOps = fast
-			defer func() { fastOps = true }()
+			fastOps, pruneGraph = fast, fast
+			defer func() { fastOps, pruneGraph = true, true }()
 			const rows, d = 1024, 39
 			x, _ := planted(rows, d, rand.New(rand.NewPCG(1, 2)))
 			cfg := Config{Arch: DefaultArch(), Epochs: b.N, SpectralNorm: true}
 			b.ResetTimer()
+			c0 := cpuSeconds()
 			if _, _, err := Train(context.Background(), x, d, cfg, rand.New(rand.NewPCG(3, 4)), nil); err != nil {
 				b.Fatal(err)
 			}
-			b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "samples/s")
+			reportRate(b, float64(b.N*rows), cpuSeconds()-c0, "samples")
 		})
 	}
 }
@@ -33,9 +34,9 @@ func TestFastOpsSameLosses(t *testing.T) {
 	cfg.Epochs = 2
 	var losses [2]Losses
 	for i, fast := range []bool{false, true} {
-		fastOps = fast
+		fastOps, pruneGraph = fast, fast
 		_, h, err := Train(context.Background(), x, 5, cfg, rand.New(rand.NewPCG(3, 4)), nil)
-		fastOps = true
+		fastOps, pruneGraph = true, true
 		if err != nil {
 			t.Fatal(err)
 		}

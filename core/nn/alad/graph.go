@@ -179,6 +179,10 @@ func (b *builder) weight(l layer) *G.Node {
 // broadcast) and of LReLU (4 elementwise ops instead of 6).
 var fastOps = true
 
+// pruneGraph compiles only the nodes the losses and the parameter gradients
+// depend on.
+var pruneGraph = true
+
 func (b *builder) dense(x *G.Node, l layer) *G.Node {
 	h := G.Must(G.Mul(x, b.weight(l)))
 	if l.b != nil {
@@ -352,11 +356,19 @@ func newSteps(n *nets, batch int, xb []float32, cfg Config) (dis, ge *step, err 
 		for _, p := range s.params {
 			s.pnodes = append(s.pnodes, b.node(p))
 		}
-		if _, err := G.Grad(cost, s.pnodes...); err != nil {
+		grads, err := G.Grad(cost, s.pnodes...)
+		if err != nil {
 			return nil, fmt.Errorf("alad: building the gradient graph: %w", err)
 		}
 		s.grads = make([][]float32, len(s.params))
-		s.vm = G.NewTapeMachine(b.g)
+		g := b.g
+		if pruneGraph {
+			// Symbolic differentiation also adds gradients of inputs nobody
+			// needs (data, the other networks' outputs); run only what the
+			// losses and the wanted gradients depend on.
+			g = g.ExactSubgraphRoots(append(append(G.Nodes{cost}, s.loss...), grads...)...)
+		}
+		s.vm = G.NewTapeMachine(g)
 		s.opt = &adam{lr: cfg.LR, beta1: cfg.Beta1, beta2: adamBeta2, eps: adamEps, params: s.params}
 		return s, nil
 	}
