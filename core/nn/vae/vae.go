@@ -239,11 +239,15 @@ func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.
 	t := G.Must(G.Sub(G.Must(G.Add(G.Must(G.Square(mu)), G.Must(G.Exp(lv)))), G.Must(G.Add(lv, one))))
 	gr.kl = G.Must(G.HadamardProd(G.Must(G.Mean(G.Must(G.Sum(t, 1)))), half))
 	cost := G.Must(G.Add(gr.recon, G.Must(G.HadamardProd(gr.kl, G.NewConstant(float32(beta))))))
-	if _, err := G.Grad(cost, gr.pnodes...); err != nil {
+	grads, err := G.Grad(cost, gr.pnodes...)
+	if err != nil {
 		return nil, fmt.Errorf("vae: building the gradient graph: %w", err)
 	}
 	gr.grads = make([][]float32, len(gr.params))
-	gr.vm = G.NewTapeMachine(g)
+	// Run only what the losses and the parameter gradients depend on (not
+	// the gradients of the data and noise inputs).
+	sub := g.ExactSubgraphRoots(append(G.Nodes{cost, gr.recon, gr.kl}, grads...)...)
+	gr.vm = G.NewTapeMachine(sub)
 	return gr, nil
 }
 
