@@ -77,6 +77,9 @@ func (m *Model) ensureScratch() {
 // NaN give NaN. It allocates nothing after its first call on m.
 func (m *Model) Score(dst, x []float32) []float32 {
 	d := m.d
+	if d == 0 {
+		panic("alad: Score on a zero Model (use Train or UnmarshalBinary)")
+	}
 	if len(x)%d != 0 {
 		panic("alad: len(x) is not a multiple of the model dimension")
 	}

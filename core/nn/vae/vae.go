@@ -393,6 +393,9 @@ func (m *Model) width() int {
 // after its first call on m.
 func (m *Model) Score(dst, x []float32) []float32 {
 	d := m.d
+	if d == 0 {
+		panic("vae: Score on a zero Model (use Train or UnmarshalBinary)")
+	}
 	if len(x)%d != 0 {
 		panic("vae: len(x) is not a multiple of the model dimension")
 	}
