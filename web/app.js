@@ -14,47 +14,77 @@ const state = {
 window.halo = state; // for tests and the curious
 
 // ---- compute engine -------------------------------------------------------
+//
+// The module is compiled once and posted to each worker. Every run gets a
+// fresh worker; the worker of the last successful run is kept (it holds the
+// result for exports) until another run succeeds. Cancel terminates the
+// running worker only, so the previous result stays on screen and usable.
 
 const modulePromise = WebAssembly.compileStreaming(fetch('build/worker.wasm'));
-let worker = null;
-let ready = null;
 
-function startWorker() {
-  worker = new Worker('web/worker.js');
-  ready = new Promise((resolve, reject) => {
-    worker.onmessage = (e) => {
+function spawnWorker() {
+  const w = new Worker('web/worker.js');
+  const wk = { w, ready: null };
+  wk.ready = new Promise((resolve, reject) => {
+    w.onmessage = (e) => {
       if (e.data.type === 'ready') {
-        worker.onmessage = onWorkerMessage;
+        w.onmessage = (ev) => onWorkerMessage(wk, ev);
         resolve();
       } else if (e.data.type === 'fatal') {
         reject(new Error(e.data.message));
       }
     };
-    worker.onerror = (e) => reject(new Error(e.message || 'the compute worker failed to start'));
+    w.onerror = (e) => reject(new Error(e.message || 'the compute worker failed to start'));
   });
-  modulePromise.then((module) => worker.postMessage({ type: 'init', module }), (err) => showError('Could not load the compute engine: ' + err));
-  return ready;
+  modulePromise.then((module) => w.postMessage({ type: 'init', module }), (err) => showError('Could not load the compute engine: ' + err));
+  w.addEventListener('error', (e) => onWorkerCrash(wk, e.message || 'the worker crashed'));
+  return wk;
 }
 
-function onWorkerMessage(e) {
+let spare = spawnWorker(); // started ahead, so a run starts at once
+state.resultWorker = null;
+state.runWorker = null;
+
+function takeWorker() {
+  const wk = spare;
+  spare = null;
+  return wk;
+}
+
+function onWorkerCrash(wk, message) {
+  if (wk === state.runWorker && state.running !== null) {
+    finish();
+    showError(`The compute engine stopped (${message}). Your previous result is kept; press Run to try again.`);
+    wk.w.terminate();
+  }
+}
+
+function onWorkerMessage(wk, e) {
   const m = e.data;
-  if (m.id !== undefined && m.id !== state.running) return; // a stale run
+  if (m.type === 'file' || (m.type === 'error' && m.id === state.exporting)) {
+    state.exporting = null;
+    if (m.type === 'error') showError(m.message);
+    else save(m.name, m.bytes, m.mime);
+    return;
+  }
+  if (wk !== state.runWorker || m.id !== state.running) return; // a stale run
   switch (m.type) {
     case 'progress':
       progress(m.stage, m.fraction, m.message);
       break;
     case 'result':
+      if (state.resultWorker && state.resultWorker !== wk) state.resultWorker.w.terminate();
+      state.resultWorker = wk;
       finish();
       showResult(m);
       break;
     case 'error':
+      wk.w.terminate();
       finish();
       showError(m.message);
       break;
     case 'fatal':
-      finish();
-      showError('The compute engine stopped: ' + m.message + '. Your previous result is kept; press Run to try again.');
-      startWorker();
+      onWorkerCrash(wk, m.message);
       break;
   }
 }
@@ -133,6 +163,10 @@ function wireFiles() {
     });
   }
   $('demo').addEventListener('click', loadDemo);
+  $('f-report').addEventListener('change', (e) => { if (e.target.files.length) loadReport(e.target.files[0]); });
+  for (const b of document.querySelectorAll('#downloads button[data-format]')) {
+    b.addEventListener('click', () => exportMap(b.dataset.format));
+  }
 }
 
 async function loadDemo() {
@@ -156,7 +190,74 @@ function config() {
   const els = $('elements').value.split(',').map((s) => s.trim()).filter(Boolean);
   if (els.length) cfg.elements = els;
   if (!state.files.deposits && !state.files.targets) cfg.methods = methods.filter((m) => m !== 'element:best');
+  const preset = $('preset').value;
+  const epochs = Number($('epochs').value) || 0;
+  const net = {};
+  if (preset) net.preset = preset;
+  if (epochs > 0) net.epochs = epochs;
+  if (methods.includes('cnn')) {
+    const [inner, outer] = $('windows').value.split(',').map(Number);
+    cfg.cnn = { ...net, inner, outer };
+    const draws = Number($('draws').value) || 0;
+    if (draws > 0) cfg.cnn.draws = draws;
+    if ($('exact').checked) cfg.cnn.exact = true;
+    if ($('sweep').checked) cfg.cnn.sweep = true;
+  }
+  if (methods.includes('alad') && Object.keys(net).length) cfg.alad = { ...net };
+  if (methods.includes('vae') && Object.keys(net).length) cfg.vae = { ...net };
   return cfg;
+}
+
+// applyConfig sets the controls from a Config (a loaded report's).
+function applyConfig(cfg) {
+  const methods = cfg.methods || ['mahalanobis', 'element:best'];
+  for (const box of document.querySelectorAll('input[name=method]')) box.checked = methods.includes(box.value);
+  const single = methods.find((m) => m.startsWith('element:') && m !== 'element:best');
+  $('element').value = single ? single.slice('element:'.length) : '';
+  $('seed').value = cfg.seed || 0;
+  $('cell').value = cfg.cell || 0;
+  $('elements').value = (cfg.elements || []).join(', ');
+  const net = cfg.cnn || cfg.alad || cfg.vae || {};
+  $('preset').value = net.preset || '';
+  $('epochs').value = net.epochs || 0;
+  const cnn = cfg.cnn || {};
+  const w = `${cnn.inner || 13},${cnn.outer || 35}`;
+  if ([...$('windows').options].some((o) => o.value === w)) $('windows').value = w;
+  $('draws').value = cnn.draws || 0;
+  $('exact').checked = !!cnn.exact;
+  $('sweep').checked = !!cnn.sweep;
+}
+
+// loadReport restores the settings of a saved report and warns when the
+// loaded input files differ from those the report was made from.
+async function loadReport(file) {
+  let rep;
+  try {
+    rep = JSON.parse(new TextDecoder().decode(await file.arrayBuffer()));
+  } catch (err) {
+    showError(`${file.name}: not a halo report (${err.message}). Choose a report.json saved by halo.`);
+    return;
+  }
+  if (!rep || typeof rep !== 'object' || !rep.config || typeof rep.halo !== 'string') {
+    showError(`${file.name}: not a halo report (no "halo" and "config" fields). Choose a report.json saved by halo.`);
+    return;
+  }
+  hideError();
+  applyConfig(rep.config);
+  state.loadedReport = rep;
+  const notes = [];
+  for (const inp of rep.inputs || []) {
+    const f = state.files[inp.role];
+    if (!f) notes.push(`the report was made with ${inp.role} file "${inp.name}"; load it to reproduce the map`);
+    else if ((await sha256(f.bytes)) !== inp.sha256) notes.push(`the loaded ${inp.role} file "${f.name}" differs from the report's "${inp.name}": the map will not be the same`);
+  }
+  progress('report', 1, `settings restored from ${file.name}` + (notes.length ? ' — ' + notes.join('; ') : ''));
+  if (notes.some((n) => n.includes('differs'))) showError('Warning: ' + notes.join('; '));
+}
+
+async function sha256(bytes) {
+  const h = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return [...h].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 async function run() {
@@ -168,13 +269,16 @@ async function run() {
   $('cancel').disabled = false;
   $('log').replaceChildren();
   progress('start', 0, 'starting');
+  const wk = takeWorker() || spawnWorker();
+  state.runWorker = wk;
   try {
-    await ready;
+    await wk.ready;
   } catch (err) {
     finish();
     showError('The compute engine could not start: ' + err.message);
     return;
   }
+  if (state.running !== id) return; // cancelled while starting
   const msg = { type: 'run', id, config: JSON.stringify(config()) };
   const transfer = [];
   for (const role of ['samples', 'deposits', 'targets']) {
@@ -185,28 +289,29 @@ async function run() {
     msg[role + 'Name'] = f.name;
     transfer.push(copy);
   }
-  worker.postMessage(msg, transfer);
+  wk.w.postMessage(msg, transfer);
 }
 
 function cancel() {
   if (state.running === null) return;
-  // A hard cancel: the worker may be deep in a loop; terminate it and start a
-  // fresh one. The previous result stays on screen.
-  worker.terminate();
+  // A hard cancel: the worker may be deep in a loop; terminate it. The
+  // previous result (and its worker, for exports) stays.
+  state.runWorker.w.terminate();
   finish();
   progress('cancelled', 0, 'cancelled; the previous result is kept');
-  startWorker();
 }
 
 function finish() {
   state.running = null;
+  state.runWorker = null;
+  if (!spare) spare = spawnWorker();
   $('cancel').disabled = true;
   listFiles();
 }
 
 function progress(stage, fraction, message) {
   $('bar').value = fraction;
-  $('stage').textContent = `${stage}: ${message}`;
+  $('stage').textContent = stage === 'done' ? message : `${stage}: ${message}`;
   if (fraction >= 1 || stage === 'cancelled') {
     const li = document.createElement('li');
     li.textContent = message;
@@ -255,16 +360,20 @@ function showResult(m) {
     tbody.append(tr);
   }
   $('table').hidden = false;
-  if (m.roc) {
-    $('roc').src = blobURL(m.roc, 'image/png');
-    $('roc').hidden = false;
-  } else {
-    $('roc').hidden = true;
+  for (const [id, bytes] of [['roc', m.roc], ['losses', m.losses], ['windows-plot', m.sweep]]) {
+    if (bytes) $(id).src = blobURL(bytes, 'image/png');
+    $(id).hidden = !bytes;
   }
   const dl = $('dl-report');
   dl.href = blobURL(new TextEncoder().encode(m.report), 'application/json');
   $('downloads').hidden = false;
   selectMethod(0);
+  for (const r of m.reportJSON.methods) {
+    if (!r.note) continue;
+    const li = document.createElement('li');
+    li.textContent = r.note;
+    $('log').append(li);
+  }
   const d = m.reportJSON.data;
   progress('done', 1, `done in ${m.reportJSON.seconds.toFixed(1)} s: ${d.samples} samples, ${d.elements.length} elements, ${d.cols} × ${d.rows} cells`);
 }
@@ -284,6 +393,24 @@ function selectMethod(i) {
   }
 }
 
+// exportMap asks the worker for the selected method's map in a format.
+function exportMap(format) {
+  if (!state.result || state.running !== null) return;
+  const id = state.nextId++;
+  state.exporting = id;
+  state.resultWorker.w.postMessage({ type: 'export', id, method: state.selected, format });
+}
+
+function save(name, bytes, mime) {
+  const a = document.createElement('a');
+  a.href = blobURL(bytes, mime);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  state.saved = (state.saved || []).concat([{ name, size: bytes.length }]);
+}
+
 function showError(text) {
   const e = $('error');
   e.textContent = text;
@@ -299,6 +426,6 @@ function hideError() {
 wireFiles();
 $('run').addEventListener('click', run);
 $('cancel').addEventListener('click', cancel);
-startWorker().then(() => {
+spare.ready.then(() => {
   $('stage').textContent = 'Ready. Drop a samples CSV or load the demo.';
 }, (err) => showError('The compute engine could not start: ' + err.message));

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -286,4 +287,87 @@ func TestBrowserBrokenCSV(t *testing.T) {
 		}
 	}
 	p.checkOrigin()
+}
+
+// TestBrowserDemoDownloadsCancel runs the classroom demo, downloads each
+// export (the GeoTIFF checked by gdalinfo), then starts a long run, cancels
+// it, and checks that the previous map and its exports are still there.
+func TestBrowserDemoDownloadsCancel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	gdalinfo := requireTool(t, "gdalinfo")
+	p := openPage(t, 6*time.Minute)
+	start := time.Now()
+	p.run(chromedp.Click("#demo", chromedp.ByID))
+	p.waitText("#stage", "done", 3*time.Minute)
+	t.Logf("demo: first map %.1f s after the click", time.Since(start).Seconds())
+	var mapSrc string
+	p.eval(`document.getElementById("map").src`, &mapSrc)
+
+	dir := t.TempDir()
+	p.run(browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(dir).WithEventsEnabled(true))
+	want := map[string]string{"png": "mahalanobis.png", "tif": "mahalanobis.tif", "asc": "mahalanobis.asc", "csv": "mahalanobis.csv"}
+	for format, name := range want {
+		p.run(chromedp.Click(fmt.Sprintf(`#downloads button[data-format=%q]`, format), chromedp.ByQuery))
+		waitFile(t, filepath.Join(dir, name), 30*time.Second)
+	}
+	cmd := exec.Command(gdalinfo, "-json", filepath.Join(dir, "mahalanobis.tif"))
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || strings.Contains(stderr.String(), "ERROR") {
+		t.Fatalf("gdalinfo: %v\n%s%s", err, stderr.String(), out)
+	}
+	var info struct {
+		Size  []int `json:"size"`
+		Bands []struct {
+			Type string `json:"type"`
+		} `json:"bands"`
+		GeoTransform []float64 `json:"geoTransform"`
+	}
+	if err := json.Unmarshal(out, &info); err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Size) != 2 || info.Size[0] < 10 || len(info.Bands) != 1 || info.Bands[0].Type != "Float32" || len(info.GeoTransform) != 6 || info.GeoTransform[5] >= 0 {
+		t.Errorf("gdalinfo of the downloaded GeoTIFF: %s", out)
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "mahalanobis.csv"))
+	if !strings.HasPrefix(string(csv), "x,y,score_mahalanobis,class\n") {
+		t.Errorf("CSV starts %q", string(csv[:min(60, len(csv))]))
+	}
+
+	// A long run (the paper's CNN, exact detection), cancelled.
+	p.run(
+		chromedp.Click(`input[value=cnn]`, chromedp.ByQuery),
+		chromedp.Click(`#run`, chromedp.ByID),
+	)
+	p.waitText("#stage", "train cnn", 2*time.Minute)
+	p.run(chromedp.Click(`#cancel`, chromedp.ByID))
+	p.waitText("#stage", "cancelled", 10*time.Second)
+	var after string
+	p.eval(`document.getElementById("map").src`, &after)
+	if after != mapSrc {
+		t.Errorf("the map changed after cancel: %s -> %s", mapSrc, after)
+	}
+	os.Remove(filepath.Join(dir, "mahalanobis.csv"))
+	p.run(chromedp.Click(`#downloads button[data-format="csv"]`, chromedp.ByQuery))
+	waitFile(t, filepath.Join(dir, "mahalanobis.csv"), 30*time.Second)
+	p.screenshot("demo-after-cancel.png")
+	p.checkOrigin()
+}
+
+func waitFile(t *testing.T, path string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			entries, _ := os.ReadDir(filepath.Dir(path))
+			t.Fatalf("download %s did not arrive in %v (folder has %v)", filepath.Base(path), limit, entries)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

@@ -88,7 +88,6 @@ func WriteGeoTIFF(w io.Writer, g *Grid, epsg int) error {
 		const citation = "unknown projected CRS (metres)|"
 		keys = append(keys,
 			[4]uint16{keyGTCitation, tagGeoAsciiParams, uint16(len(citation)), 0},
-			[4]uint16{keyProjectedCSType, 0, 1, userDefined},
 			[4]uint16{keyProjLinearUnits, 0, 1, linearMeter},
 		)
 		ascii = citation

@@ -15,6 +15,7 @@ import (
 var (
 	mu      sync.Mutex
 	cancels = map[int]context.CancelFunc{}
+	last    *pipeline.Result // the last successful run, for exports
 )
 
 func main() {
@@ -61,6 +62,17 @@ func handle(m js.Value) {
 			c()
 		}
 		mu.Unlock()
+	case "export":
+		mu.Lock()
+		res := last
+		mu.Unlock()
+		name, mime, b, err := exportFile(res, m.Get("method").Int(), str(m.Get("format")))
+		if err != nil {
+			post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
+			return
+		}
+		u := uint8Array(b)
+		post(map[string]any{"type": "file", "id": id, "name": name, "mime": mime, "bytes": u}, []any{u.Get("buffer")})
 	case "run":
 		req := request{ID: id, Config: []byte(str(m.Get("config")))}
 		req.Inputs = pipeline.Inputs{
@@ -82,13 +94,16 @@ func handle(m js.Value) {
 					post(map[string]any{"type": "error", "id": id, "message": fmt.Sprintf("internal error (please report it with your file): %v\n%s", p, debug.Stack())}, nil)
 				}
 			}()
-			res, err := run(ctx, req, func(e pipeline.Event) {
+			res, kept, err := runKeep(ctx, req, func(e pipeline.Event) {
 				post(map[string]any{"type": "progress", "id": id, "stage": e.Stage, "fraction": e.Fraction, "message": e.Message}, nil)
 			})
 			if err != nil {
 				post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
 				return
 			}
+			mu.Lock()
+			last = kept
+			mu.Unlock()
 			postResult(res)
 		}()
 	}
@@ -128,10 +143,15 @@ func postResult(r *result) {
 		"type": "result", "id": r.ID, "report": string(r.Report), "methods": methods,
 		"geom": map[string]any{"cols": r.Cols, "rows": r.Rows, "x0": r.X0, "y0": r.Y0, "cell": r.Cell, "cellY": r.CellY},
 	}
-	if r.ROC != nil {
-		roc := uint8Array(r.ROC)
-		msg["roc"] = roc
-		transfer = append(transfer, roc.Get("buffer"))
+	for _, f := range []struct {
+		key string
+		b   []byte
+	}{{"roc", r.ROC}, {"losses", r.Losses}, {"sweep", r.Sweep}} {
+		if f.b != nil {
+			u := uint8Array(f.b)
+			msg[f.key] = u
+			transfer = append(transfer, u.Get("buffer"))
+		}
 	}
 	post(msg, transfer)
 }

@@ -9,15 +9,17 @@
 //	{type: "run", id, config: "<Config JSON>", samples: ArrayBuffer, samplesName,
 //	 deposits?: ArrayBuffer, depositsName?, targets?: ArrayBuffer, targetsName?}
 //	{type: "cancel", id}
+//	{type: "export", id, method: index, format: "png"|"tif"|"asc"|"csv"}  (of the last result)
 //
 // Messages to the page:
 //
 //	{type: "ready"}
 //	{type: "progress", id, stage, fraction, message}
-//	{type: "result", id, report: "<Report JSON>", roc?: PNG bytes,
+//	{type: "result", id, report: "<Report JSON>", roc?, losses?, sweep?: PNG bytes,
 //	 methods: [{name, map: PNG bytes, pa?: PNG bytes, score: Float32Array, cuts: [...]}],
 //	 geom: {cols, rows, x0, y0, cell, cellY}}
 //	{type: "error", id, message}
+//	{type: "file", id, name, mime, bytes}
 //
 // Byte and float arrays cross as transferable ArrayBuffers.
 package main
@@ -52,6 +54,8 @@ type result struct {
 	ID      int
 	Report  []byte
 	ROC     []byte
+	Losses  []byte // training loss curves, when a network method ran
+	Sweep   []byte // AUC per window pair, when a sweep ran
 	Methods []methodOut
 	Cols    int
 	Rows    int
@@ -60,14 +64,53 @@ type result struct {
 	CellY   float64
 }
 
+// exportFile writes method i of res in format; it returns the file name,
+// MIME type and bytes.
+func exportFile(res *pipeline.Result, i int, format string) (string, string, []byte, error) {
+	if res == nil {
+		return "", "", nil, fmt.Errorf("nothing to export yet: run a method first")
+	}
+	if i < 0 || i >= len(res.Methods) {
+		return "", "", nil, fmt.Errorf("no method %d to export", i)
+	}
+	var (
+		b    bytes.Buffer
+		err  error
+		mime string
+	)
+	switch format {
+	case "png":
+		err, mime = res.WriteMapPNG(&b, i), "image/png"
+	case "tif":
+		err, mime = res.WriteGeoTIFF(&b, i), "image/tiff"
+	case "asc":
+		err, mime = res.WriteASCII(&b, i), "text/plain"
+	case "csv":
+		err, mime = res.WriteCSV(&b, i), "text/csv"
+	default:
+		return "", "", nil, fmt.Errorf("unknown export format %q", format)
+	}
+	if err != nil {
+		return "", "", nil, err
+	}
+	return res.FileStem(i) + "." + format, mime, b.Bytes(), nil
+}
+
 // run executes one request. Progress events go to progress; the returned
 // error is a message for the user.
 func run(ctx context.Context, req request, progress func(pipeline.Event)) (*result, error) {
+	out, _, err := runKeep(ctx, req, progress)
+	return out, err
+}
+
+// runKeep is run that also returns the pipeline's Result, kept by the
+// worker for exports.
+func runKeep(ctx context.Context, req request, progress func(pipeline.Event)) (*result, *pipeline.Result, error) {
 	var cfg *pipeline.Config
 	if len(bytes.TrimSpace(req.Config)) > 0 {
 		c, err := pipeline.ParseConfig(req.Config)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cfg = c
 	}
@@ -77,40 +120,54 @@ func run(ctx context.Context, req request, progress func(pipeline.Event)) (*resu
 	}))
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
-			return nil, fmt.Errorf("cancelled")
+			return nil, nil, fmt.Errorf("cancelled")
 		}
-		return nil, err
+		return nil, nil, err
 	}
 	progress(pipeline.Event{Stage: "render", Fraction: 0, Message: "drawing maps and plots"})
 	out := &result{ID: req.ID, Cols: res.Geom.Cols, Rows: res.Geom.Rows, X0: res.Geom.X0, Y0: res.Geom.Y0, Cell: res.Geom.Cell, CellY: res.Geom.Height()}
 	var b bytes.Buffer
 	if err := res.Report.WriteJSON(&b); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out.Report = append([]byte(nil), b.Bytes()...)
 	if len(res.Positive) > 0 {
 		b.Reset()
 		if err := res.WriteROC(&b); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out.ROC = append([]byte(nil), b.Bytes()...)
+	}
+	if res.HasLosses() {
+		b.Reset()
+		if err := res.WriteLosses(&b); err != nil {
+			return nil, nil, err
+		}
+		out.Losses = append([]byte(nil), b.Bytes()...)
+	}
+	if res.HasSweep() {
+		b.Reset()
+		if err := res.WriteSweep(&b); err != nil {
+			return nil, nil, err
+		}
+		out.Sweep = append([]byte(nil), b.Bytes()...)
 	}
 	for i, m := range res.Methods {
 		mo := methodOut{Name: m.Name, Score: m.Score.Data, Cuts: m.Cuts}
 		b.Reset()
 		if err := res.WriteMapPNG(&b, i); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		mo.Map = append([]byte(nil), b.Bytes()...)
 		if len(res.Positive) > 0 {
 			b.Reset()
 			if err := res.WritePA(&b, i); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			mo.PA = append([]byte(nil), b.Bytes()...)
 		}
 		out.Methods = append(out.Methods, mo)
 	}
 	progress(pipeline.Event{Stage: "render", Fraction: 1, Message: fmt.Sprintf("drew %d maps", len(res.Methods))})
-	return out, nil
+	return out, res, nil
 }

@@ -54,3 +54,23 @@ func TestFloat32Bytes(t *testing.T) {
 		}
 	}
 }
+
+func TestExportFile(t *testing.T) {
+	s, _ := os.ReadFile("../../assets/demo_samples.csv")
+	_, res, err := runKeep(context.Background(), request{Config: []byte(`{"methods": ["element:Zn"]}`), Inputs: pipeline.Inputs{Samples: s}}, func(pipeline.Event) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"png", "tif", "asc", "csv"} {
+		name, mime, b, err := exportFile(res, 0, f)
+		if err != nil || name != "element-Zn."+f || mime == "" || len(b) < 100 {
+			t.Errorf("%s: %s %s %d bytes %v", f, name, mime, len(b), err)
+		}
+	}
+	if _, _, _, err := exportFile(res, 3, "png"); err == nil {
+		t.Error("no error for a missing method")
+	}
+	if _, _, _, err := exportFile(nil, 0, "png"); err == nil {
+		t.Error("no error without a result")
+	}
+}
