@@ -379,3 +379,34 @@ func TestMaskRate(t *testing.T) {
 		}
 	}
 }
+
+func TestExportedSpectralNorm(t *testing.T) {
+	const n, d = 100, 4
+	x, _ := planted(n, d, rand.New(rand.NewPCG(31, 32)))
+	cfg := testConfig()
+	cfg.Epochs = 1
+	m, _, err := Train(context.Background(), x, d, cfg, rand.New(rand.NewPCG(33, 34)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Hidden layers of E and Dxx are spectrally normalised: largest singular
+	// value 1 (gonum mat.SVD); G and E's output layer are not.
+	for _, tc := range []struct {
+		name string
+		l    *dense
+		sn   bool
+	}{{"E1", &m.e[0], true}, {"E2", &m.e[1], true}, {"E3", &m.e[2], false}, {"G1", &m.g[0], false}, {"Dxx1", &m.f[0], true}, {"Dxx2", &m.f[1], true}} {
+		w := make([]float64, len(tc.l.W))
+		for i, v := range tc.l.W {
+			w[i] = float64(v)
+		}
+		var svd mat.SVD
+		if !svd.Factorize(mat.NewDense(tc.l.In, tc.l.Out, w), mat.SVDNone) {
+			t.Fatal("SVD failed")
+		}
+		s := svd.Values(nil)[0]
+		if got := math.Abs(s-1) < 1e-4; got != tc.sn {
+			t.Errorf("%s: largest singular value %v, spectrally normalised = %v", tc.name, s, tc.sn)
+		}
+	}
+}
