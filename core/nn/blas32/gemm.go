@@ -154,6 +154,14 @@ func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
 			continue
 		}
 		// op(A)[i][p] = a[p*lda+i]
+		if rows == MR {
+			for p := 0; p < kb; p++ {
+				src := a[(p0+p)*lda+i : (p0+p)*lda+i+MR]
+				dp := d[p*MR : p*MR+MR : p*MR+MR]
+				dp[0], dp[1] = src[0], src[1]
+			}
+			continue
+		}
 		for p := 0; p < kb; p++ {
 			src := a[(p0+p)*lda+i:]
 			dp := d[p*MR : p*MR+MR]
