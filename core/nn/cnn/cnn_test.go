@@ -337,6 +337,17 @@ func TestTrainBadPairs(t *testing.T) {
 			t.Errorf("%s: no error", tc.name)
 		}
 	}
+	for _, tc := range []struct {
+		name string
+		arch Arch
+	}{
+		{"stride count", Arch{Channels: []int{2, 2}, Strides: []int{1}}},
+		{"even kernel", Arch{Channels: []int{2}, Strides: []int{1}, Kernel: 4}},
+	} {
+		if _, _, err := Train(context.Background(), good, Pairs{}, TrainConfig{Arch: tc.arch, Epochs: 1}, rng, nil); err == nil {
+			t.Errorf("%s: no error", tc.name)
+		}
+	}
 }
 
 // pairScorer is the interface core/detect consumes.

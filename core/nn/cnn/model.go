@@ -44,8 +44,8 @@ type Model struct {
 // NewModel returns a model of arch for inputs of d values with all weights
 // zero. It panics if arch is not valid for d.
 func NewModel(arch Arch, d int) *Model {
-	if err := arch.Validate(d); err != nil {
-		panic(err.Error())
+	if arch.Validate(d) != nil {
+		panic("cnn: invalid Arch for this input length (see Arch.Validate)")
 	}
 	arch.Kernel = arch.kernel()
 	m := &Model{Arch: arch, Dim: d, Conv: make([]Layer, len(arch.Channels))}

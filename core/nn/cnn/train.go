@@ -93,8 +93,9 @@ const ctxPollBatches = 16
 // nil) with the epoch (1-based), mean training loss and test accuracy; an
 // error from progress, or ctx's, stops training and is returned with the
 // model and history so far. A non-finite loss stops it with ErrDiverged.
-// Invalid pairs (lengths, labels other than 0 and 1, non-finite values) are
-// reported as errors; an invalid Arch or a negative setting panics.
+// Invalid pairs (lengths, labels other than 0 and 1, non-finite values) and
+// an Arch that fails Validate are reported as errors; a negative setting
+// panics.
 //
 // In js/wasm Train makes gorgonia use blas32 for its float32 products
 // (gorgonia.Use, a process-wide setting); natively it keeps gonum's faster
@@ -118,7 +119,7 @@ func Train(ctx context.Context, train, test Pairs, cfg TrainConfig, rng *rand.Ra
 		return nil, hist, fmt.Errorf("cnn: test pairs have D = %d, training pairs %d", test.D, train.D)
 	}
 	if err := cfg.Arch.Validate(train.D); err != nil {
-		panic(err.Error())
+		return nil, hist, err
 	}
 	plugBLAS()
 
