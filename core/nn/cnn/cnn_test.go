@@ -337,6 +337,9 @@ func TestTrainBadPairs(t *testing.T) {
 			t.Errorf("%s: no error", tc.name)
 		}
 	}
+	if _, _, err := Train(context.Background(), good, Pairs{}, TrainConfig{Arch: tinyArch(), LR: -1}, rng, nil); err == nil {
+		t.Errorf("negative learning rate: no error")
+	}
 	for _, tc := range []struct {
 		name string
 		arch Arch

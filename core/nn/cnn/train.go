@@ -93,9 +93,8 @@ const ctxPollBatches = 16
 // nil) with the epoch (1-based), mean training loss and test accuracy; an
 // error from progress, or ctx's, stops training and is returned with the
 // model and history so far. A non-finite loss stops it with ErrDiverged.
-// Invalid pairs (lengths, labels other than 0 and 1, non-finite values) and
-// an Arch that fails Validate are reported as errors; a negative setting
-// panics.
+// Invalid pairs (lengths, labels other than 0 and 1, non-finite values), an
+// Arch that fails Validate and negative settings are reported as errors.
 //
 // In js/wasm Train makes gorgonia use blas32 for its float32 products
 // (gorgonia.Use, a process-wide setting); natively it keeps gonum's faster
@@ -103,7 +102,7 @@ const ctxPollBatches = 16
 func Train(ctx context.Context, train, test Pairs, cfg TrainConfig, rng *rand.Rand, progress func(epoch int, loss, acc float64) error) (*Model, History, error) {
 	var hist History
 	if cfg.Epochs < 0 || cfg.Batch < 0 || cfg.LR < 0 || cfg.Momentum < 0 || cfg.PairsPerEpoch < 0 {
-		panic("cnn: negative TrainConfig setting")
+		return nil, hist, errors.New("cnn: negative TrainConfig setting (epochs, batch, learning rate, momentum and pairs per epoch must be >= 0)")
 	}
 	cfg = cfg.withDefaults()
 	if err := checkPairs(train, "training"); err != nil {
