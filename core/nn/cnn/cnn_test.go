@@ -232,11 +232,13 @@ func TestTrainLearns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("loss %.3f, test accuracy %.3f", h.Loss, h.TestAcc)
 	if len(h.Loss) != cfg.Epochs || len(h.TestAcc) != cfg.Epochs {
 		t.Fatalf("history has %d/%d epochs, want %d", len(h.Loss), len(h.TestAcc), cfg.Epochs)
 	}
-	// Floors for a separable toy set (first run: loss 0.62 -> 0.13,
-	// accuracy 1 from epoch 3); wide margins, the property is "it learns".
+	// Floors for a separable toy set (this seed, natively: loss 0.618 ->
+	// 0.063, accuracy 1 from epoch 3); wide margins, the property is "it
+	// learns".
 	if last := h.Loss[len(h.Loss)-1]; !(last < 0.5*h.Loss[0]) {
 		t.Errorf("loss did not fall: %v", h.Loss)
 	}

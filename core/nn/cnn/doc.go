@@ -25,10 +25,11 @@
 // matrices; each convolution is one custom op (convOp: the previous layer's
 // ReLU, im2col with a column of ones for the bias, and the matrix product
 // through gorgonia.WhichBLAS, with hand-written backward ops) that owns its
-// buffers, so a training step allocates almost nothing. This is about 2x
-// the speed of the same network written with gorgonia's Conv2d, whose NCHW
-// transposes and per-step allocations dominate (BenchmarkTrainStep runs
-// both). Gradients are checked against finite differences in the tests.
+// buffers, so a training step allocates almost nothing (0.5 MB against
+// 59 MB per PaperArch step for the same network written with gorgonia's
+// Conv2d, whose NCHW transposes and fresh buffers dominate). Measured with
+// BenchmarkTrainStep on a loaded 2-core machine: 1.2-1.3x less CPU time per
+// pair than the Conv2d version and 1.6-2.2x its wall-clock speed. Gradients are checked against finite differences in the tests.
 //
 // # Scoring
 //
