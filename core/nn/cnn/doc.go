@@ -29,7 +29,8 @@
 // 59 MB per PaperArch step for the same network written with gorgonia's
 // Conv2d, whose NCHW transposes and fresh buffers dominate). Measured with
 // BenchmarkTrainStep on a loaded 2-core machine: 1.2-1.3x less CPU time per
-// pair than the Conv2d version and 1.6-2.2x its wall-clock speed. Gradients are checked against finite differences in the tests.
+// pair than the Conv2d version and 1.6-2.2x its wall-clock speed. Gradients
+// are checked against finite differences in the tests.
 //
 // # Scoring
 //
