@@ -29,15 +29,13 @@ type Scorer struct {
 }
 
 type scoreLayer struct {
-	wino   *winoLayer // nil: direct convolution
-	w      blas32.PackedB
-	bias   []float32
-	in     []float32 // padded input block: scoreBlock*(inL+2*pad)*inC
-	outL   int
-	aOff   []int // gathered row offsets into in, per (pair, output position)
-	cOff   []int // row offsets into the output buffer
-	relu   bool
-	stride int
+	wino *winoLayer // nil: direct convolution
+	w    blas32.PackedB
+	bias []float32
+	in   []float32 // padded input block: scoreBlock pairs of rows[i] rows of inC values
+	outL int
+	aOff []int // im2col row offsets into in, per (pair, output position)
+	cOff []int // row offsets into the output buffer
 }
 
 // NewScorer returns a Scorer for the current weights of m (copied and
@@ -70,8 +68,7 @@ func (m *Model) NewScorer() *Scorer {
 		l := &s.layers[i]
 		in, inL, outL := ins[i], ls[i], ls[i+1]
 		l.outL = outL
-		l.stride = arch.Strides[i]
-		l.relu = true
+		stride := arch.Strides[i]
 		l.bias = append([]float32(nil), m.Conv[i].B...)
 		l.in = make([]float32, scoreBlock*rows[i]*in)
 		l.cOff = make([]int, scoreBlock*outL)
@@ -84,7 +81,7 @@ func (m *Model) NewScorer() *Scorer {
 				}
 			}
 		}
-		if useWinograd(k, l.stride, in) {
+		if useWinograd(k, stride, in) {
 			l.wino = newWinoLayer(m.Conv[i].W, in, c, inL, rows[i])
 			continue
 		}
@@ -92,7 +89,7 @@ func (m *Model) NewScorer() *Scorer {
 		l.aOff = make([]int, scoreBlock*outL)
 		for p := 0; p < scoreBlock; p++ {
 			for o := 0; o < outL; o++ {
-				l.aOff[p*outL+o] = (p*rows[i] + o*l.stride) * in
+				l.aOff[p*outL+o] = (p*rows[i] + o*stride) * in
 			}
 		}
 	}
@@ -143,7 +140,7 @@ func (s *Scorer) block(dst, diffs []float32) {
 			continue
 		}
 		rows := np * l.outL
-		blas32.GemmRows(out, l.cOff[:rows], l.in, l.aOff[:rows], &l.w, l.bias, l.relu)
+		blas32.GemmRows(out, l.cOff[:rows], l.in, l.aOff[:rows], &l.w, l.bias, true)
 	}
 	// Global average pooling, then the output unit.
 	lc, ll := s.lastC, s.lastL
