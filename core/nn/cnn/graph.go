@@ -20,7 +20,6 @@ type graphNet struct {
 	params gorgonia.Nodes // conv kernels ((k*in+1)×out), then FC (C×1), FC bias (1×1)
 	logits *gorgonia.Node // batch×1
 	cost   *gorgonia.Node // scalar: sum of w_i * BCE_i
-	batch  int
 }
 
 func dense(rows, cols int, v []float32) *tensor.Dense {
@@ -35,7 +34,7 @@ func newGraphNet(m *Model, batch int, loss bool) (*graphNet, error) {
 	k := arch.kernel()
 	ls := arch.Lengths(m.Dim)
 	g := gorgonia.NewGraph()
-	n := &graphNet{g: g, batch: batch}
+	n := &graphNet{g: g}
 	n.xv = make([]float32, batch*m.Dim)
 	n.x = gorgonia.NewMatrix(g, tensor.Float32, gorgonia.WithShape(batch*m.Dim, 1), gorgonia.WithName("x"),
 		gorgonia.WithValue(dense(batch*m.Dim, 1, n.xv)))
