@@ -23,10 +23,11 @@ type PairScorer interface {
 const (
 	DefaultInner = 13 // the paper's best window pair (13, 35), AUC 0.905
 	DefaultOuter = 35
-	// DefaultRingStep is the fast mode's ring stride: every DefaultRingStep-th
-	// ring cell is scored. Chosen from the nanling-li measurement (see
-	// doc.go and TestNanlingFastVsExact).
-	DefaultRingStep   = 3
+	// DefaultRingStep and DefaultShellPairs set the fast mode's sampling
+	// (see Options). Chosen from the nanling-li measurement in doc.go:
+	// (13,35) scores 3.8x fewer pairs with a rank correlation of 0.999
+	// with the exact map.
+	DefaultRingStep   = 4
 	DefaultShellPairs = 16
 	DefaultBatch      = 4096
 )
@@ -38,8 +39,9 @@ type Options struct {
 	// and DefaultOuter. Sweep ignores them.
 	Inner, Outer int
 
-	// Exact scores every ring cell. Otherwise (fast mode) every RingStep-th
-	// cell of the ring is scored, see the package comment.
+	// Exact scores every ring cell. Otherwise (fast mode) each shell of the
+	// ring is sampled as set by RingStep and ShellPairs, see the package
+	// comment.
 	Exact bool
 
 	// RingStep is the fast mode's largest ring stride; 0 means
