@@ -120,22 +120,28 @@ func BenchmarkNanlingLi(b *testing.B) {
 		arch  Arch
 		ep    int
 		lr    float64
+		pat   int
 	}{
-		{"default/39el", nil, DefaultArch(), 10, 0},
-		{"default/AgBiMoSnW", w5, DefaultArch(), 10, 0},
-		{"default/39el/lr=1e-3", nil, DefaultArch(), 10, 1e-3},
-		{"default/AgBiMoSnW/lr=1e-3", w5, DefaultArch(), 10, 1e-3},
-		{"default/39el/ep=30", nil, DefaultArch(), 30, 0},
-		{"default/AgBiMoSnW/ep=30", w5, DefaultArch(), 30, 0},
-		{"paper/39el", nil, PaperArch(), 10, 0},
-		{"paper/AgBiMoSnW", w5, PaperArch(), 10, 0},
+		{"default/39el", nil, DefaultArch(), 10, 0, 0},
+		{"default/AgBiMoSnW", w5, DefaultArch(), 10, 0, 0},
+		{"default/39el/lr=1e-3", nil, DefaultArch(), 10, 1e-3, 0},
+		{"default/AgBiMoSnW/lr=1e-3", w5, DefaultArch(), 10, 1e-3, 0},
+		{"default/39el/ep=30", nil, DefaultArch(), 30, 0, 0},
+		{"default/AgBiMoSnW/ep=30", w5, DefaultArch(), 30, 0, 0},
+		{"default/AgBiMoSnW/patience=3", w5, DefaultArch(), 30, 0, 3},
+		{"default/39el/patience=3", nil, DefaultArch(), 30, 0, 3},
+		{"paper/39el", nil, PaperArch(), 10, 0, 0},
+		{"paper/AgBiMoSnW", w5, PaperArch(), 10, 0, 0},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			x, d, pos := loadNanling(b, bc.elems)
-			cfg := Config{Arch: bc.arch, Epochs: bc.ep, LR: bc.lr, SamplesPerEpoch: 10000, SpectralNorm: true}
+			cfg := Config{Arch: bc.arch, Epochs: bc.ep, LR: bc.lr, SamplesPerEpoch: 10000, SpectralNorm: true, Patience: bc.pat}
 			var a float64
+			var h History
 			for range b.N {
-				m, _, err := Train(context.Background(), x, d, cfg, rand.New(rand.NewPCG(1, 2)), nil)
+				var m *Model
+				var err error
+				m, h, err = Train(context.Background(), x, d, cfg, rand.New(rand.NewPCG(1, 2)), nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -149,6 +155,7 @@ func BenchmarkNanlingLi(b *testing.B) {
 			}
 			b.ReportMetric(a, "AUC")
 			b.ReportMetric(float64(nPos), "deposit-cells")
+			b.ReportMetric(float64(len(h.Epochs)), "epochs")
 		})
 	}
 }
