@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"halo/core/bench"
+)
+
+// TestBenchCmd runs `halo bench --quick` on a reduced paper workload and
+// checks that the table and the JSON report every stage with positive
+// numbers. It measures nothing itself: no speed is asserted.
+func TestBenchCmd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every stage of the benchmark (several seconds)")
+	}
+	out := filepath.Join(t.TempDir(), "bench.json")
+	var stdout, stderr bytes.Buffer
+	code := benchCmd([]string{"--quick", "--workload", "paper", "--cols", "48", "--rows", "56", "--json", out, "-q"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("halo bench exited %d: %s", code, stderr.String())
+	}
+	t.Log("\n" + stdout.String())
+	table := stdout.String()
+	for _, name := range bench.StageNames {
+		if !strings.Contains(table, name) {
+			t.Errorf("table has no row for stage %q", name)
+		}
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep benchReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Native) != 1 || rep.Wasm != nil {
+		t.Fatalf("got %d native and %d wasm results, want 1 and none", len(rep.Native), len(rep.Wasm))
+	}
+	r := rep.Native[0]
+	if r.Workload != "paper-48x56" || r.Cols != 48 || r.Rows != 56 || r.Elements != 39 || r.ValidCells != 48*56 {
+		t.Errorf("workload %q: %d x %d cells, %d valid, %d elements; want paper-48x56, 48 x 56, all valid, 39 elements",
+			r.Workload, r.Cols, r.Rows, r.ValidCells, r.Elements)
+	}
+	if !(r.RooflineGFLOPS > 0) || !(r.Seconds > 0) || r.HeapInuse == 0 || r.Sys == 0 {
+		t.Errorf("roofline %g GFLOPS, %g s, heap %d, sys %d: want positive", r.RooflineGFLOPS, r.Seconds, r.HeapInuse, r.Sys)
+	}
+	if len(r.Stages) != len(bench.StageNames) {
+		t.Errorf("%d stages, want %d", len(r.Stages), len(bench.StageNames))
+	}
+	for _, name := range bench.StageNames {
+		st := r.Stage(name)
+		if st == nil {
+			t.Errorf("stage %q missing from the JSON", name)
+			continue
+		}
+		if st.Items <= 0 || !(st.Seconds > 0) || !(st.Rate > 0) || math.IsInf(st.Rate, 0) || st.Sys == 0 || st.HeapInuse == 0 || st.Note == "" {
+			t.Errorf("stage %q: %d items, %g s, rate %g, heap %d, sys %d, note %q: want positive numbers and a note",
+				name, st.Items, st.Seconds, st.Rate, st.HeapInuse, st.Sys, st.Note)
+		}
+		arithmetic := !(name == "read" || name == "grid" || name == "transform")
+		if arithmetic && (!(st.GFLOPS > 0) || !(st.Roofline > 0)) {
+			t.Errorf("stage %q: %g GFLOPS, roofline ratio %g: want positive", name, st.GFLOPS, st.Roofline)
+		}
+	}
+	// The detection stages cover a band of rows; their full-grid estimate
+	// is for more pairs than they scored.
+	for _, name := range []string{"detect fast", "detect exact"} {
+		if st := r.Stage(name); st != nil && !(st.FullItems > st.Items && st.FullSeconds > st.Seconds) {
+			t.Errorf("stage %q: full job %d pairs in %g s, measured %d in %g s: want a larger full job", name, st.FullItems, st.FullSeconds, st.Items, st.Seconds)
+		}
+	}
+}
+
+func TestBenchCmdFlags(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown workload", []string{"--workload", "kola"}, "unknown workload"},
+		{"negative size", []string{"--cols", "-3"}, "must not be negative"},
+		{"stray argument", []string{"paper"}, "unexpected argument"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := benchCmd(tc.args, &stdout, &stderr); code != 2 {
+				t.Errorf("exit code %d, want 2", code)
+			}
+			if !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("stderr %q does not say %q", stderr.String(), tc.want)
+			}
+		})
+	}
+}
+
+// TestBenchNanlingMissing checks that a missing data folder skips the
+// workload with a message instead of failing.
+func TestBenchNanlingMissing(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := benchCmd([]string{"--workload", "nanling", "--nanling", filepath.Join(t.TempDir(), "absent"), "--json", "", "-q"}, &stdout, &stderr)
+	if code != 0 {
+		t.Fatalf("exit code %d: %s", code, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "workload nanling skipped") {
+		t.Errorf("stdout %q does not say the workload was skipped", stdout.String())
+	}
+}

@@ -1,0 +1,144 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteTable writes native's stages as an aligned table, with the same
+// stages of wasm beside them when wasm is not nil (same workload, run in
+// js/wasm), and the ratio of the two rates. Rates, GFLOPS and roofline
+// shares are per CPU second where the CPU time is known (the machine may be
+// shared), per wall-clock second otherwise.
+func WriteTable(w io.Writer, native, wasm *Result) error {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "workload %s: %d x %d cells, %d with data, %d elements, %d deposits (%d mineralized cells)\n",
+		native.Workload, native.Cols, native.Rows, native.ValidCells, native.Elements, native.Deposits, native.Mineralized)
+	fmt.Fprintf(&sb, "%s %s, GOMAXPROCS 1 (%d CPUs), roofline blas32 GEMM %dx%dx%d: %s GFLOPS",
+		native.Platform, native.GoVersion, native.CPUs, gemmM, gemmN, gemmK, native.roofline())
+	if wasm != nil {
+		fmt.Fprintf(&sb, "; %s: %s GFLOPS", wasm.Platform, wasm.roofline())
+	}
+	if native.Quick {
+		sb.WriteString(" [quick]")
+	}
+	sb.WriteString("\n")
+	if _, err := io.WriteString(w, sb.String()); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := "stage\twork\tseconds\tcpu s\trate per cpu s\tGFLOPS\troofline\tfull job s\theap MB\t"
+	if wasm != nil {
+		head += "wasm s\twasm cpu s\twasm rate per cpu s\twasm GFLOPS\twasm roofline\twasm full s\tnative/wasm\t"
+	}
+	fmt.Fprintln(tw, head)
+	for _, st := range native.Stages {
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t", st.Name, count(st.Items)+" "+st.Unit, secs(st.Seconds), secs(st.CPUSeconds),
+			formatRate(st.cpuRate(), st.Unit), gflops(st.cpuGFLOPS()), pct(st.cpuRoofline()), secs(st.FullSeconds), float64(st.HeapInuse)/(1<<20))
+		if wasm != nil {
+			if ws := wasm.Stage(st.Name); ws != nil {
+				ratio := "-"
+				if ws.cpuRate() > 0 {
+					ratio = fmt.Sprintf("%.1fx", st.cpuRate()/ws.cpuRate())
+				}
+				line += fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t", secs(ws.Seconds), secs(ws.CPUSeconds), formatRate(ws.cpuRate(), ws.Unit),
+					gflops(ws.cpuGFLOPS()), pct(ws.cpuRoofline()), secs(ws.FullSeconds), ratio)
+			} else {
+				line += "-\t-\t-\t-\t-\t-\t-\t"
+			}
+		}
+		fmt.Fprintln(tw, line)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "total %.1f s, peak heap in use %.0f MB, peak Sys %.0f MB\n", native.Seconds, float64(native.HeapInuse)/(1<<20), float64(native.Sys)/(1<<20))
+	return err
+}
+
+func secs(s float64) string {
+	switch {
+	case s <= 0:
+		return "-"
+	case s < 10:
+		return fmt.Sprintf("%.3f", s)
+	case s < 1000:
+		return fmt.Sprintf("%.1f", s)
+	}
+	return fmt.Sprintf("%.0f", s)
+}
+
+func gflops(g float64) string {
+	if g <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", g)
+}
+
+func pct(r float64) string {
+	if r <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*r)
+}
+
+// count writes n with thousands separators.
+func count(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return s
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// formatRate writes r items per second with a k/M prefix.
+func formatRate(r float64, unit string) string {
+	switch {
+	case r <= 0:
+		return "-"
+	case r >= 1e6:
+		return fmt.Sprintf("%.2f M %s/s", r/1e6, unit)
+	case r >= 1e4:
+		return fmt.Sprintf("%.1f k %s/s", r/1e3, unit)
+	}
+	return fmt.Sprintf("%.0f %s/s", r, unit)
+}
+
+// roofline formats the roofline GFLOPS per CPU second and per wall-clock
+// second.
+func (r *Result) roofline() string {
+	if r.RooflineCPUGFLOPS > 0 {
+		return fmt.Sprintf("%.2f per cpu s (%.2f per wall s)", r.RooflineCPUGFLOPS, r.RooflineGFLOPS)
+	}
+	return fmt.Sprintf("%.2f per wall s", r.RooflineGFLOPS)
+}
+
+func (s *Stage) cpuRate() float64 {
+	if s.CPURate > 0 {
+		return s.CPURate
+	}
+	return s.Rate
+}
+
+func (s *Stage) cpuGFLOPS() float64 {
+	if s.CPUGFLOPS > 0 {
+		return s.CPUGFLOPS
+	}
+	return s.GFLOPS
+}
+
+func (s *Stage) cpuRoofline() float64 {
+	if s.CPURoofline > 0 {
+		return s.CPURoofline
+	}
+	return s.Roofline
+}

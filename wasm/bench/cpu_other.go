@@ -1,0 +1,6 @@
+//go:build !js
+
+package main
+
+// cpuClock is nil natively: core/bench reads the process's CPU time itself.
+var cpuClock func() float64
