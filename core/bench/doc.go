@@ -11,6 +11,9 @@
 //	grid             the samples placed on their lattice, or IDW onto a grid (cells/s)
 //	transform        clr and ilr stacks, standardised (cells/s)
 //	roofline         blas32.Gemm of 128x256 by 256x256 float32 matrices
+//	gemm gonum       gonum's Sgemm on the same product (natively: assembly, what
+//	                 gorgonia training and the ALAD/VAE scorers use; so stages
+//	                 may exceed the blas32 roofline)
 //	cnn train light  one epoch of the default (light) pixel-pair CNN (pairs/s)
 //	cnn train paper  one epoch of the Fe paper's CNN (pairs/s; capped, see Options)
 //	cnn infer paper  the paper CNN's ScorePairs over training pairs (pairs/s)
@@ -48,6 +51,14 @@
 // at its end; Stage.HeapInuse and Stage.Sys are the peaks seen. In js/wasm
 // goroutines are not preempted, so the sampler runs only when the stage
 // yields (progress callbacks and the end of the stage).
+//
+// # CPU time
+//
+// Each stage also records the CPU time of the process (getrusage on unix;
+// Options.CPUTime elsewhere, Node's process.cpuUsage in wasm/bench). On a
+// shared, loaded machine the wall-clock rates fall with the load while the
+// rates per CPU second stay close to those of an idle core, so WriteTable
+// shows the latter where known.
 //
 // Timings depend on the machine and its load: compare columns of one run,
 // never numbers across runs or machines. Nothing here asserts a speed.

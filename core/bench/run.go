@@ -148,8 +148,8 @@ func sizesFor(quick bool) sizes {
 			fastRows: 1, exactRows: 1, exactCols: 8, aladSamples: 1024, aladPaper: 256, vaeSamples: 1024,
 			scoreCellsCap: 4096, defaultSamples: 8192}
 	}
-	return sizes{gemmSeconds: 1, lightPairs: 8192, paperPairs: 16384, inferPairs: 32768,
-		fastRows: 8, exactRows: 1, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192,
+	return sizes{gemmSeconds: 1, lightPairs: 8192, paperPairs: 8192, inferPairs: 16384,
+		fastRows: 4, exactRows: 1, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192,
 		defaultSamples: 8192}
 }
 
