@@ -62,7 +62,7 @@ func newPlan(windows [][2]int, ringStep, shellPairs int) *plan {
 				si := len(p.shells)
 				idx[r] = si
 				st := min(ringStep, max(1, 8*r/shellPairs))
-				p.shells = append(p.shells, shell{r: r, offs: appendPerimeter(nil, r, int32(si)), step: st})
+				p.shells = append(p.shells, shell{r: r, offs: appendPerimeter(make([]offset, 0, 8*r), r, int32(si)), step: st})
 				p.full += 8 * r
 				p.fast += (8*r + st - 1) / st
 				break
