@@ -13,7 +13,7 @@ WASM_TEST_PKGS := ./core/grid/... ./core/compose/... ./core/eval/... ./core/idw/
 
 all: build
 
-build: build/halo build/worker.wasm build/wasm_exec.js
+build: build/halo build/worker.wasm build/ui.wasm build/wasm_exec.js
 
 build/halo: FORCE
 	@mkdir -p build
@@ -22,6 +22,10 @@ build/halo: FORCE
 build/worker.wasm: FORCE
 	@mkdir -p build
 	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o build/worker.wasm ./wasm/worker
+
+build/ui.wasm: FORCE
+	@mkdir -p build
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o build/ui.wasm ./wasm/ui
 
 build/wasm_exec.js: $(GOROOT)/lib/wasm/wasm_exec.js
 	@mkdir -p build

@@ -1,6 +1,8 @@
 // halo page: controls, files, the compute worker and the results. Every
 // user-provided string is put in the page as text (textContent), never HTML.
 
+import { MapView } from './mapview.js';
+
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -319,6 +321,40 @@ function progress(stage, fraction, message) {
   }
 }
 
+// ---- map viewer (Ebiten, in an iframe) --------------------------------------
+//
+// Score grids go to the viewer once per result; moving a class slider or
+// changing the colour mode only re-classifies there: nothing is recomputed.
+
+const mapView = new MapView($('viewer'));
+state.mapView = mapView;
+mapView.onError = (e) => showError('Map viewer: ' + e.message);
+mapView.onHover = (h) => {
+  $('hover').textContent = !h.inside ? '' : `E ${Math.round(h.x)} m, N ${Math.round(h.y)} m, ${h.name}: ` +
+    (h.score === null ? 'no data' : `score ${h.score.toPrecision(4)}, percentile ${h.percentile.toFixed(1)}`);
+};
+
+// readTops keeps the three class limits strictly increasing.
+function readTops() {
+  const t = ['top1', 'top2', 'top3'].map((id) => Number($(id).value));
+  t[1] = Math.max(t[1], t[0] + 1);
+  t[2] = Math.min(100, Math.max(t[2], t[1] + 1));
+  ['top1', 'top2', 'top3'].forEach((id, k) => { $(id).value = t[k]; $(id + '-v').textContent = t[k]; });
+  return t;
+}
+
+function showMaps() {
+  if (!state.result) return;
+  state.mapUpdate = mapView.show(state.selected, Number($('compare-b').value), $('compare-how').value);
+}
+
+for (const id of ['top1', 'top2', 'top3']) {
+  $(id).addEventListener('input', () => { state.mapUpdate = mapView.setClasses(readTops()); });
+}
+$('map-mode').addEventListener('change', (e) => { state.mapUpdate = mapView.setMode(e.target.value); });
+$('compare-b').addEventListener('change', showMaps);
+$('compare-how').addEventListener('change', showMaps);
+
 // ---- results --------------------------------------------------------------
 
 function blobURL(bytes, type) {
@@ -364,6 +400,12 @@ function showResult(m) {
     if (bytes) $(id).src = blobURL(bytes, 'image/png');
     $(id).hidden = !bytes;
   }
+  state.mapUpdate = mapView.setLayers(m.geom, m.methods.map((x) => ({ name: x.name, score: x.score })),
+    m.deposits || [], m.targets || [], { transfer: false });
+  mapView.setClasses(readTops());
+  const cmp = $('compare-b');
+  cmp.replaceChildren(new Option('none', '-1'));
+  m.methods.forEach((x, i) => cmp.append(new Option(x.name, String(i))));
   const dl = $('dl-report');
   dl.href = blobURL(new TextEncoder().encode(m.report), 'application/json');
   $('downloads').hidden = false;
@@ -384,6 +426,7 @@ function selectMethod(i) {
   [...$('tabs').children].forEach((b, k) => b.setAttribute('aria-selected', String(k === i)));
   $('map').src = m.mapURL;
   $('map').hidden = false;
+  showMaps();
   $('map-caption').textContent = `${m.name}: classes by cumulative area (top 5% red, 5–15% yellow, 15–30% blue)`;
   if (m.paURL) {
     $('pa').src = m.paURL;

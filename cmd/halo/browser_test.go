@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"image/color"
+	"image/png"
 	"math"
 	"net/http/httptest"
 	"os"
@@ -17,6 +20,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/network"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"halo/core/pipeline"
@@ -42,11 +46,13 @@ func buildWasm(t *testing.T) string {
 			wasmErr = err
 			return
 		}
-		cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "worker.wasm"), "halo/wasm/worker")
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			wasmErr = fmt.Errorf("building the worker: %v\n%s", err, out)
-			return
+		for _, prog := range []struct{ out, pkg string }{{"worker.wasm", "halo/wasm/worker"}, {"ui.wasm", "halo/wasm/ui"}} {
+			cmd := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, prog.out), prog.pkg)
+			cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				wasmErr = fmt.Errorf("building %s: %v\n%s", prog.pkg, err, out)
+				return
+			}
 		}
 		src := filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js")
 		b, err := os.ReadFile(src)
@@ -109,6 +115,7 @@ func openPage(t *testing.T, timeout time.Duration) *page {
 		chromedp.Flag("disable-sync", true),
 		chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("enable-unsafe-swiftshader", true), // WebGL for the Ebiten viewer without a GPU
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 900),
 	}
@@ -217,8 +224,10 @@ func TestBrowserNanling(t *testing.T) {
 		chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID),
 		chromedp.SetUploadFiles("#f-deposits", []string{deposits}, chromedp.ByID),
 	)
+	// Both files are read asynchronously (the 7 MB grid last): wait for both.
 	p.waitText("#files", "deposits.csv", 10*time.Second)
-	p.run(chromedp.Click("#run", chromedp.ByID))
+	p.waitText("#files", "grid.csv", 30*time.Second)
+	p.run(chromedp.WaitEnabled("#run", chromedp.ByID), chromedp.Click("#run", chromedp.ByID))
 	p.waitText("#stage", "done", 6*time.Minute)
 
 	var reportJSON string
@@ -304,6 +313,7 @@ func TestBrowserDemoDownloadsCancel(t *testing.T) {
 	t.Logf("demo: first map %.1f s after the click", time.Since(start).Seconds())
 	var mapSrc string
 	p.eval(`document.getElementById("map").src`, &mapSrc)
+	p.checkSlider()
 
 	dir := t.TempDir()
 	p.run(browser.SetDownloadBehavior(browser.SetDownloadBehaviorBehaviorAllow).WithDownloadPath(dir).WithEventsEnabled(true))
@@ -316,7 +326,11 @@ func TestBrowserDemoDownloadsCancel(t *testing.T) {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	if err != nil || strings.Contains(stderr.String(), "ERROR") {
+	// The demo's coordinates are metres without a known CRS: the GeoTIFF
+	// carries a local CRS in metres, for which gdalinfo -json prints PROJ
+	// errors while it tries (and fails) to compute a lon/lat extent.
+	gdalErrs := strings.ReplaceAll(stderr.String(), "ERROR 1: PROJ: proj_get_ellipsoid", "")
+	if err != nil || strings.Contains(gdalErrs, "ERROR") {
 		t.Fatalf("gdalinfo: %v\n%s%s", err, stderr.String(), out)
 	}
 	var info struct {
@@ -370,4 +384,79 @@ func waitFile(t *testing.T, path string, limit time.Duration) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// drawnMsg is the viewer's reply after a redraw (wasm/ui/doc.go).
+type drawnMsg struct {
+	Seq   int       `json:"seq"`
+	Tops  []float64 `json:"tops"`
+	Shown []struct {
+		Hash   uint32 `json:"hash"`
+		Counts []int  `json:"counts"`
+	} `json:"shown"`
+}
+
+// checkSlider moves the first class slider from 5% to 10% and checks that
+// the viewer's canvas changes while no message goes to a compute worker
+// (reclassification, no recomputation).
+func (p *page) checkSlider() {
+	t := p.t
+	t.Helper()
+	await := func(e *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams { return e.WithAwaitPromise(true) }
+	var d0, d1 drawnMsg
+	p.run(chromedp.Evaluate(`halo.mapView.ready.then(() => halo.mapUpdate).then(() => halo.mapView.lastDrawn)`, &d0, await))
+	var before, after []byte
+	p.run(chromedp.Screenshot("#viewer", &before, chromedp.ByQuery))
+	var ok bool
+	p.eval(`(() => { window.workerPosts = 0; const o = Worker.prototype.postMessage;
+		Worker.prototype.postMessage = function (...a) { window.workerPosts++; return o.apply(this, a); }; return true; })()`, &ok)
+	p.run(chromedp.Evaluate(`(() => { const s = document.getElementById("top1"); s.value = "10";
+		s.dispatchEvent(new Event("input")); return halo.mapUpdate; })()`, &d1, await))
+	p.run(chromedp.Screenshot("#viewer", &after, chromedp.ByQuery))
+	var posts int
+	p.eval(`window.workerPosts`, &posts)
+	if posts != 0 {
+		t.Errorf("moving a slider sent %d messages to a compute worker, want 0", posts)
+	}
+	if len(d0.Shown) == 0 || len(d1.Shown) == 0 || len(d1.Tops) == 0 || d1.Tops[0] != 10 {
+		t.Fatalf("viewer replies: before %+v, after %+v", d0, d1)
+	}
+	if d1.Shown[0].Hash == d0.Shown[0].Hash {
+		t.Error("the map's pixels did not change when the red class grew from 5% to 10%")
+	}
+	// The top class holds ceil(p/100 * n) cells: about twice as many at 10%.
+	if r := float64(d1.Shown[0].Counts[0]) / float64(d0.Shown[0].Counts[0]); r < 1.7 || r > 2.3 {
+		t.Errorf("top class: %d cells at 5%%, %d at 10%%: want about twice", d0.Shown[0].Counts[0], d1.Shown[0].Counts[0])
+	}
+	if red0, red1 := redPixels(t, before), redPixels(t, after); !(red1 > red0 && red0 > 0) {
+		t.Errorf("red pixels on the canvas: %d before, %d after: want more after", red0, red1)
+	}
+	p.eval(`document.getElementById("top1").value = "5"; document.getElementById("top1").dispatchEvent(new Event("input")); true`, &ok)
+}
+
+// redPixels counts the pixels of the high class colour (#d7191c) in a PNG.
+func redPixels(t *testing.T, b []byte) int {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	r := img.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
+			if absDiff(c.R, 0xd7) < 12 && absDiff(c.G, 0x19) < 12 && absDiff(c.B, 0x1c) < 12 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func absDiff(a, b uint8) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +25,11 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "halo serve:", err)
 		return 1
+	}
+	if n, err := precompress(filepath.Join(*root, "build")); err != nil {
+		fmt.Fprintln(stderr, "halo serve: compressing build/:", err)
+	} else if n > 0 {
+		fmt.Fprintf(stdout, "halo: compressed %d files in build/ (gzip -9)\n", n)
 	}
 	fmt.Fprintf(stdout, "halo: serving %s on http://localhost%s\n", *root, portOf(*addr))
 	srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
@@ -109,6 +116,46 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	http.ServeFile(w, r, full)
+}
+
+// precompress writes X.gz beside every .wasm and .js file X of dir that has
+// no .gz newer than itself, so the site can serve the compressed bytes
+// (Content-Encoding: gzip) without compressing on every request.
+func precompress(dir string) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		ext := filepath.Ext(e.Name())
+		if e.IsDir() || (ext != ".wasm" && ext != ".js") {
+			continue
+		}
+		src := filepath.Join(dir, e.Name())
+		st, err := e.Info()
+		if err != nil {
+			return n, err
+		}
+		if gz, err := os.Stat(src + ".gz"); err == nil && !gz.ModTime().Before(st.ModTime()) {
+			continue
+		}
+		b, err := os.ReadFile(src)
+		if err != nil {
+			return n, err
+		}
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(b)
+		if err := zw.Close(); err != nil {
+			return n, err
+		}
+		if err := os.WriteFile(src+".gz", buf.Bytes(), 0o644); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 func contentType(p string) string {

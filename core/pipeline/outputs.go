@@ -1,13 +1,17 @@
 package pipeline
 
 import (
+	"bufio"
 	"fmt"
 	"image/png"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
 
+	"halo/core/eval"
 	"halo/core/grid"
 	"halo/core/render"
 )
@@ -165,4 +169,50 @@ func (res *Result) WriteSweep(w io.Writer) error {
 		return render.PNG(w, p, plotWidth, plotHeight)
 	}
 	return fmt.Errorf("no window sweep was scored")
+}
+
+// WriteCSV writes the score grid of method i as CSV: x, y (cell centres,
+// metres), score and class (0 no data, 1 background, then one class higher
+// per cut-off passed: 4 = top 5% with the default tops). Cells without data
+// are left out. Text cells are neutralised against formula injection in
+// spreadsheets (see csvText).
+func (res *Result) WriteCSV(w io.Writer, i int) error {
+	m := res.Methods[i]
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "x,y,%s,class\n", csvText("score_"+m.Name))
+	cls := eval.Classify(nil, m.Score.Data, m.Cuts)
+	g := m.Score
+	for r := 0; r < g.Rows; r++ {
+		for c := 0; c < g.Cols; c++ {
+			k := r*g.Cols + c
+			v := g.Data[k]
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				continue
+			}
+			x, y := g.CellXY(c, r)
+			bw.WriteString(strconv.FormatFloat(x, 'f', -1, 64))
+			bw.WriteByte(',')
+			bw.WriteString(strconv.FormatFloat(y, 'f', -1, 64))
+			bw.WriteByte(',')
+			bw.WriteString(strconv.FormatFloat(float64(v), 'g', -1, 32))
+			bw.WriteByte(',')
+			bw.WriteString(strconv.Itoa(int(cls[k])))
+			bw.WriteByte('\n')
+		}
+	}
+	return bw.Flush()
+}
+
+// csvText makes a text cell safe to open in a spreadsheet: a cell starting
+// with = + - @ (or a tab or carriage return) would be run as a formula, so
+// it is prefixed with an apostrophe (OWASP, "CSV injection"); cells with a
+// comma, quote or line break are quoted.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		s = "'" + s
+	}
+	if strings.ContainsAny(s, ",\"\n\r") {
+		s = `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+	}
+	return s
 }

@@ -237,3 +237,43 @@ func TestRunGriddedSynth(t *testing.T) {
 		t.Errorf("gridded %v, %d x %d; want the 60 x 50 input grid", res.Report.Data.Gridded, res.Geom.Cols, res.Geom.Rows)
 	}
 }
+
+func TestCSVText(t *testing.T) {
+	for in, want := range map[string]string{
+		"score_mahalanobis":            "score_mahalanobis",
+		"=HYPERLINK(\"http://x\")":     `"'=HYPERLINK(""http://x"")"`,
+		"+1":                           "'+1",
+		"-cmd":                         "'-cmd",
+		"@SUM(A1)":                     "'@SUM(A1)",
+		"a,b":                          `"a,b"`,
+		"<img src=x onerror=alert(1)>": "<img src=x onerror=alert(1)>",
+	} {
+		if got := csvText(in); got != want {
+			t.Errorf("csvText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWriteCSV(t *testing.T) {
+	res, err := Run(context.Background(), demoInputs(t), &Config{Methods: []string{"element:Cu"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := res.WriteCSV(&b, 0); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if lines[0] != "x,y,score_element:Cu,class" || len(lines)-1 != res.Report.Data.CellsWithData {
+		t.Errorf("header %q and %d rows; want %d rows", lines[0], len(lines)-1, res.Report.Data.CellsWithData)
+	}
+	top := 0
+	for _, l := range lines[1:] {
+		if strings.HasSuffix(l, ",4") {
+			top++
+		}
+	}
+	if share := float64(top) / float64(len(lines)-1); share < 0.04 || share > 0.07 {
+		t.Errorf("%.3f of the cells in the top class, want about 5%%", share)
+	}
+}

@@ -143,6 +143,19 @@ func postResult(r *result) {
 		"type": "result", "id": r.ID, "report": string(r.Report), "methods": methods,
 		"geom": map[string]any{"cols": r.Cols, "rows": r.Rows, "x0": r.X0, "y0": r.Y0, "cell": r.Cell, "cellY": r.CellY},
 	}
+	points := make([]any, len(r.Points))
+	for i, p := range r.Points {
+		points[i] = []any{p[0], p[1]}
+	}
+	polys := make([]any, len(r.Polygons))
+	for i, ring := range r.Polygons {
+		pts := make([]any, len(ring))
+		for k, p := range ring {
+			pts[k] = []any{p[0], p[1]}
+		}
+		polys[i] = pts
+	}
+	msg["deposits"], msg["targets"] = points, polys
 	for _, f := range []struct {
 		key string
 		b   []byte

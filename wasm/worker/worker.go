@@ -57,11 +57,15 @@ type result struct {
 	Losses  []byte // training loss curves, when a network method ran
 	Sweep   []byte // AUC per window pair, when a sweep ran
 	Methods []methodOut
-	Cols    int
-	Rows    int
-	X0, Y0  float64
-	Cell    float64
-	CellY   float64
+	// Points are the deposits (x, y metres) and Polygons the target areas,
+	// for the map viewer's markers.
+	Points   [][2]float64
+	Polygons [][][2]float64
+	Cols     int
+	Rows     int
+	X0, Y0   float64
+	Cell     float64
+	CellY    float64
 }
 
 // exportFile writes method i of res in format; it returns the file name,
@@ -131,6 +135,16 @@ func runKeep(ctx context.Context, req request, progress func(pipeline.Event)) (*
 		return nil, nil, err
 	}
 	out.Report = append([]byte(nil), b.Bytes()...)
+	for _, d := range res.Deposits {
+		out.Points = append(out.Points, [2]float64{d.X, d.Y})
+	}
+	for _, p := range res.Targets {
+		ring := make([][2]float64, len(p.X))
+		for i := range p.X {
+			ring[i] = [2]float64{p.X[i], p.Y[i]}
+		}
+		out.Polygons = append(out.Polygons, ring)
+	}
 	if len(res.Positive) > 0 {
 		b.Reset()
 		if err := res.WriteROC(&b); err != nil {

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// testSite makes a minimal project folder with a page and a build folder.
+func testSite(t *testing.T) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, body := range map[string]string{
+		"index.html":        "<!doctype html><title>halo</title>",
+		"web/app.js":        "console.log(1)",
+		"build/worker.wasm": strings.Repeat("\x00asm", 1000),
+		"secret.txt":        "not served",
+		".git/config":       "not served",
+	} {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+func TestSiteServes(t *testing.T) {
+	root := testSite(t)
+	if n, err := precompress(filepath.Join(root, "build")); err != nil || n != 1 {
+		t.Fatalf("precompress: %d files, %v", n, err)
+	}
+	if n, _ := precompress(filepath.Join(root, "build")); n != 0 {
+		t.Errorf("precompress again: %d files, want 0 (up to date)", n)
+	}
+	h, err := newSite(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, tc := range []struct {
+		path, encoding string
+		status         int
+		ctype, cenc    string
+	}{
+		{"/", "", 200, "text/html; charset=utf-8", ""},
+		{"/web/app.js", "", 200, "text/javascript; charset=utf-8", ""},
+		{"/build/worker.wasm", "gzip, br", 200, "application/wasm", "gzip"},
+		{"/build/worker.wasm", "", 200, "application/wasm", ""},
+		{"/secret.txt", "", 404, "", ""},
+		{"/.git/config", "", 404, "", ""},
+		{"/web/../secret.txt", "", 404, "", ""},
+	} {
+		req, _ := http.NewRequest("GET", srv.URL+tc.path, nil)
+		req.Header.Set("Accept-Encoding", tc.encoding)
+		tr := &http.Transport{DisableCompression: true}
+		resp, err := (&http.Client{Transport: tr}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s: status %d, want %d", tc.path, resp.StatusCode, tc.status)
+			continue
+		}
+		if tc.status != 200 {
+			continue
+		}
+		if got := resp.Header.Get("Content-Type"); got != tc.ctype {
+			t.Errorf("%s: Content-Type %q, want %q", tc.path, got, tc.ctype)
+		}
+		if got := resp.Header.Get("Content-Encoding"); got != tc.cenc {
+			t.Errorf("%s: Content-Encoding %q, want %q", tc.path, got, tc.cenc)
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-eval'") && !strings.Contains(csp, "wasm-unsafe-eval") {
+			t.Errorf("%s: CSP %q", tc.path, csp)
+		}
+		if tc.cenc == "gzip" {
+			zr, err := gzip.NewReader(strings.NewReader(string(body)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			plain, _ := io.ReadAll(zr)
+			if len(plain) != 4000 {
+				t.Errorf("%s: %d bytes after gunzip, want 4000", tc.path, len(plain))
+			}
+		}
+	}
+}
+
+func TestSiteNeedsBuild(t *testing.T) {
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "index.html"), []byte("x"), 0o644)
+	if _, err := newSite(root); err == nil || !strings.Contains(err.Error(), "make build") {
+		t.Errorf("error %v, want advice to build", err)
+	}
+}
