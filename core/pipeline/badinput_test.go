@@ -16,9 +16,9 @@ import (
 // "halo run: ", the page shows it as is). Cases whose behaviour is still
 // wrong check what is right today and skip with "known: ...".
 
-// points writes a survey of n samples of Cu, Zn and Pb at the positions f
+// pointSurvey writes a survey of n samples of Cu, Zn and Pb at the positions f
 // gives.
-func points(n int, f func(i int) (x, y float64)) []byte {
+func pointSurvey(n int, f func(i int) (x, y float64)) []byte {
 	var b strings.Builder
 	b.WriteString("x,y,Cu_ppm,Zn_ppm,Pb_ppm\n")
 	for i := range n {
@@ -28,9 +28,9 @@ func points(n int, f func(i int) (x, y float64)) []byte {
 	return []byte(b.String())
 }
 
-// wide writes 5 samples of 12 elements: more elements than samples. lattice
+// wideSurvey writes 5 samples of 12 elements: more elements than samples. lattice
 // puts them on a regular 1 km grid (taken as the grid), else scattered.
-func wide(lattice bool) []byte {
+func wideSurvey(lattice bool) []byte {
 	els := []string{"Cu", "Zn", "Pb", "Ag", "As", "Sb", "Bi", "Mo", "W", "Sn", "Co", "Ni"}
 	xs, ys := []int{0, 1370, 2900, 410, 2210}, []int{0, 310, 1720, 2650, 980}
 	if lattice {
@@ -66,9 +66,9 @@ func TestBadInputRun(t *testing.T) {
 			`samples.csv: line 4, column "Zn_ppm": "lots" is not a number (write a number, "<limit" for below detection, or leave empty / NA for missing)`},
 		{"one element", samples([]byte("x,y,Cu_ppm,ID\n1,1,10,a\n2,1,11,b\n1,2,12,c\n")), nil,
 			"samples.csv: 1 usable element column(s): log-ratios need at least 2 elements"},
-		{"all samples at one point, cell given", samples(points(20, func(int) (float64, float64) { return 1000, 2000 })), &Config{Cell: 100},
+		{"all samples at one point, cell given", samples(pointSurvey(20, func(int) (float64, float64) { return 1000, 2000 })), &Config{Cell: 100},
 			"gridding: idw: all samples are at one location, so the sample spacing is zero: give a cell size and a search radius"},
-		{"more elements than samples, on a lattice", samples(wide(true)), nil,
+		{"more elements than samples, on a lattice", samples(wideSurvey(true)), nil,
 			"mahalanobis: baseline: too few cells for a covariance (need more cells with data than layers): 5 valid cells, 11 layers"},
 		{"deposits all outside the grid", withDeposits([]byte("x,y\n1,1\n2,2\n")), nil,
 			"deposits.csv: none of the 2 deposits falls on a grid cell with data: check that deposits and samples use the same coordinates (metres vs degrees, same UTM zone)"},
@@ -145,7 +145,7 @@ func TestBadInputGridTooLargeNoAllocation(t *testing.T) {
 func TestBadInputOnePoint(t *testing.T) {
 	for _, n := range []int{2, 20} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			in := Inputs{Samples: points(n, func(int) (float64, float64) { return 1000, 2000 }), SamplesName: "s.csv"}
+			in := Inputs{Samples: pointSurvey(n, func(int) (float64, float64) { return 1000, 2000 }), SamplesName: "s.csv"}
 			var err error
 			panicked := func() (p any) {
 				defer func() { p = recover() }()
@@ -173,7 +173,7 @@ func TestBadInputCollinear(t *testing.T) {
 		{"diagonal", func(i int) (float64, float64) { return 1000 + 37*float64(i), 2000 + 13*float64(i) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := Run(context.Background(), Inputs{Samples: points(50, tc.f), SamplesName: "s.csv"}, nil, nil)
+			res, err := Run(context.Background(), Inputs{Samples: pointSurvey(50, tc.f), SamplesName: "s.csv"}, nil, nil)
 			if err != nil {
 				if strings.Contains(err.Error(), "on a line") {
 					return // refused with a message about the line: fine
@@ -196,7 +196,7 @@ func TestBadInputCollinear(t *testing.T) {
 // More elements than samples, scattered: the covariance is singular and
 // the message is written for programmers.
 func TestBadInputMoreElementsThanSamples(t *testing.T) {
-	_, err := Run(context.Background(), Inputs{Samples: wide(false), SamplesName: "s.csv"}, nil, nil)
+	_, err := Run(context.Background(), Inputs{Samples: wideSurvey(false), SamplesName: "s.csv"}, nil, nil)
 	const today = "mahalanobis: baseline: singular covariance (constant or collinear layers? pass ilr coordinates, not clr, and drop constant layers)"
 	if err == nil {
 		t.Fatal("12 elements of 5 samples ran without error")

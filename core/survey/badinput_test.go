@@ -194,10 +194,10 @@ func TestBadInputIntegerDegreesAsMetres(t *testing.T) {
 	t.Skip("known: x/y of whole degrees (110..114, 20..23) read as metres with no warning; want a warning that the survey is only 4 x 3 m wide: degrees? set coordinates to \"degrees\"")
 }
 
-// gen is an io.Reader that produces a survey CSV of n rows without holding
+// csvGen is an io.Reader that produces a survey CSV of n rows without holding
 // it: x, y, three elements and a long free-text column, as real surveys
 // carry (descriptions, remarks). It samples the heap every few megabytes.
-type gen struct {
+type csvGen struct {
 	n, row int
 	buf    []byte
 	off    int
@@ -207,11 +207,11 @@ type gen struct {
 	text   string
 }
 
-func newGen(n int) *gen {
-	return &gen{n: n, row: -1, text: strings.Repeat("weathered granite, quartz veins, limonite stain; ", 8)}
+func newCSVGen(n int) *csvGen {
+	return &csvGen{n: n, row: -1, text: strings.Repeat("weathered granite, quartz veins, limonite stain; ", 8)}
 }
 
-func (g *gen) Read(p []byte) (int, error) {
+func (g *csvGen) Read(p []byte) (int, error) {
 	if g.size >= g.next {
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
@@ -253,7 +253,7 @@ func TestBadInputLargeFileStreamed(t *testing.T) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	base := ms.HeapAlloc
-	g := newGen(n)
+	g := newCSVGen(n)
 	s, err := Read(g, nil)
 	if err != nil {
 		t.Fatal(err)
