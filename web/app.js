@@ -128,7 +128,7 @@ function listFiles() {
     const b = document.createElement('b');
     b.textContent = role + ': ';
     const span = document.createElement('span');
-    span.textContent = `${f.name} (${(f.bytes.length / 1024).toFixed(0)} KB)`;
+    span.textContent = `${f.name} (${sizeText(f.bytes.length)})`;
     const x = document.createElement('button');
     x.type = 'button';
     x.className = 'link';
@@ -139,6 +139,12 @@ function listFiles() {
     ul.append(li);
   }
   $('run').disabled = !state.files.samples || state.running !== null;
+}
+
+function sizeText(n) {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(0)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
 async function addFiles(list) {

@@ -480,7 +480,7 @@ func appendLoss(l []LossCurve, names []string, values []float64) []LossCurve {
 const (
 	aladDefaultEpochs   = 10
 	aladDefaultSamples  = 8192
-	aladDefaultPatience = 2
+	aladDefaultPatience = 0 // rank-stability stopping cut AUC on nanling-li (docs/methods.md)
 	vaeDefaultEpochs    = 20
 	vaeDefaultSamples   = 8192
 )
