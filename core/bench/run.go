@@ -128,29 +128,27 @@ var StageNames = []string{
 
 // sizes bounds the work of the stages.
 type sizes struct {
-	gemmSeconds    float64 // least time of the GEMM loop
-	lightPairs     int     // cnn train light: pairs of the epoch
-	paperPairs     int     // cnn train paper: at most this many pairs
-	inferPairs     int     // cnn infer paper
-	fastRows       int     // detect fast: rows of the band
-	exactRows      int     // detect exact
-	exactCols      int     // detect exact: at most this many cells per row (0 = all)
-	aladSamples    int     // alad train (default widths)
-	aladPaper      int     // alad train paper
-	vaeSamples     int     // vae train
-	scoreCellsCap  int     // alad/vae score: at most this many cells (0 = all)
-	defaultSamples int     // the pipeline's samples per epoch of ALAD/VAE
+	gemmSeconds   float64 // least time of the GEMM loop
+	lightPairs    int     // cnn train light: pairs of the epoch
+	paperPairs    int     // cnn train paper: at most this many pairs
+	inferPairs    int     // cnn infer paper
+	fastRows      int     // detect fast: rows of the band
+	exactRows     int     // detect exact
+	exactCols     int     // detect exact: at most this many cells per row (0 = all)
+	aladSamples   int     // alad train (default widths)
+	aladPaper     int     // alad train paper
+	vaeSamples    int     // vae train
+	scoreCellsCap int     // alad/vae score: at most this many cells (0 = all)
 }
 
 func sizesFor(quick bool) sizes {
 	if quick {
 		return sizes{gemmSeconds: 0.2, lightPairs: 1024, paperPairs: 256, inferPairs: 1024,
 			fastRows: 1, exactRows: 1, exactCols: 8, aladSamples: 1024, aladPaper: 256, vaeSamples: 1024,
-			scoreCellsCap: 4096, defaultSamples: 8192}
+			scoreCellsCap: 4096}
 	}
 	return sizes{gemmSeconds: 1, lightPairs: 8192, paperPairs: 8192, inferPairs: 16384,
-		fastRows: 4, exactRows: 1, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192,
-		defaultSamples: 8192}
+		fastRows: 4, exactRows: 1, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192}
 }
 
 // Run measures w stage by stage (see the package documentation). It
@@ -204,7 +202,6 @@ type bencher struct {
 	deposits []survey.Deposit
 	logs     *grid.Stack
 	clr, ilr *grid.Stack
-	split    ppf.Split
 	train    *ppf.Pairs
 	light    *cnn.Model
 	paper    *cnn.Model
@@ -363,7 +360,6 @@ func (b *bencher) transform() error {
 	if err != nil {
 		return fmt.Errorf("bench: %s: pixel pairs: %w", b.w.Name, err)
 	}
-	b.split = split
 	b.train = ppf.Build(nil, b.clr, split.TrainPos, split.TrainNeg)
 	d := b.ilr.D()
 	b.cells = make([]float32, 0, len(valid)*d)
