@@ -1,5 +1,7 @@
 // The compute web worker: runs the Go pipeline (build/worker.wasm). The page
 // compiles the module once and posts it here with {type: "init", module}.
+// The module is kept in self.haloModule: the worker passes it on to the
+// sub-workers it starts for parallel detection (the same script).
 importScripts('../build/wasm_exec.js');
 
 let queue = [];
@@ -8,6 +10,7 @@ self.onmessage = async (e) => {
   const m = e.data;
   if (m.type === 'init') {
     try {
+      self.haloModule = m.module;
       const go = new Go();
       const inst = await WebAssembly.instantiate(m.module, go.importObject);
       go.run(inst).then(() => self.postMessage({ type: 'fatal', message: 'the compute engine stopped' }));

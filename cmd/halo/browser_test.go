@@ -460,3 +460,47 @@ func absDiff(a, b uint8) int {
 	}
 	return int(b - a)
 }
+
+// TestBrowserCNNPool runs the CNN on the demo in the page: training in the
+// compute worker, detection split over navigator.hardwareConcurrency
+// sub-workers; the report says how many and the map has a score for every
+// cell with data.
+func TestBrowserCNNPool(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	p := openPage(t, 6*time.Minute)
+	var ok bool
+	p.eval(`(() => {
+		for (const b of document.querySelectorAll("input[name=method]")) b.checked = b.value === "cnn";
+		document.getElementById("epochs").value = "2";
+		document.getElementById("windows").value = "5,9";
+		return true; })()`, &ok)
+	p.run(chromedp.Click("#demo", chromedp.ByID))
+	p.waitText("#stage", "done", 5*time.Minute)
+	var rep pipeline.Report
+	var reportJSON string
+	p.eval(`window.halo.result.report`, &reportJSON)
+	if err := json.Unmarshal([]byte(reportJSON), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var hc int
+	p.eval(`navigator.hardwareConcurrency`, &hc)
+	if len(rep.Methods) != 1 || rep.Methods[0].Training == nil {
+		t.Fatalf("methods %+v", rep.Methods)
+	}
+	tr := rep.Methods[0].Training
+	if tr.Workers != hc || tr.Windows != [2]int{5, 9} || tr.PairsScored == 0 {
+		t.Errorf("detection: %d workers (hardwareConcurrency %d), windows %v, %d pairs", tr.Workers, hc, tr.Windows, tr.PairsScored)
+	}
+	if a := rep.Methods[0].AUC; !(a > 0.5) {
+		t.Errorf("CNN AUC %.3f on the demo", a)
+	}
+	var missing int
+	p.eval(`(() => { const s = window.halo.result.methods[0].score; let n = 0;
+		for (const v of s) if (Number.isNaN(v)) n++; return n; })()`, &missing)
+	if want := rep.Data.Cols*rep.Data.Rows - rep.Data.CellsWithData; missing != want {
+		t.Errorf("%d cells without a score, want %d (the cells without data)", missing, want)
+	}
+	p.checkOrigin()
+}

@@ -69,17 +69,18 @@ var PaperWindows = [][2]int{{5, 7}, {5, 9}, {5, 11}, {5, 13}, {7, 35}, {9, 35}, 
 // default (nil) splits rows over goroutines; the web worker supplies one
 // that splits them over web workers.
 type Pool interface {
+	// Size returns how many workers share a detection of rows rows.
+	Size(rows int) int
 	Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error
 }
 
 // goroutinePool splits rows over GOMAXPROCS goroutines, one Scorer each.
 type goroutinePool struct{}
 
-func (goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
-	n := runtime.GOMAXPROCS(0)
-	if n > s.Rows {
-		n = s.Rows
-	}
+func (goroutinePool) Size(rows int) int { return max(1, min(runtime.GOMAXPROCS(0), rows)) }
+
+func (p goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
+	n := p.Size(s.Rows)
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -278,14 +279,15 @@ func (r *runner) runCNN() (*grid.Grid, *TrainingReport, string, error) {
 	tr.Windows = [2]int{c.Inner, c.Outer}
 	tr.Exact = c.Exact
 	tr.PairsScored = detect.Pairs(s, [][2]int{{c.Inner, c.Outer}}, &opt)
-	if err := r.emit("detect", 0, "scoring %s pairs: windows (%d, %d), %s mode", count(tr.PairsScored), c.Inner, c.Outer, map[bool]string{true: "exact", false: "fast"}[c.Exact]); err != nil {
-		return nil, nil, "", err
-	}
-	t0 := time.Now()
 	pool := r.pool
 	if pool == nil {
 		pool = goroutinePool{}
 	}
+	if err := r.emit("detect", 0, "scoring %s pairs: windows (%d, %d), %s mode, %d workers", count(tr.PairsScored), c.Inner, c.Outer, map[bool]string{true: "exact", false: "fast"}[c.Exact], pool.Size(s.Rows)); err != nil {
+		return nil, nil, "", err
+	}
+	t0 := time.Now()
+	tr.Workers = pool.Size(s.Rows)
 	err = pool.Detect(r.ctx, g, s, best, opt, func(done, total int) error {
 		return r.emit("detect", float64(done)/float64(total), "dual-window detection: row %d of %d", done, total)
 	})

@@ -100,6 +100,7 @@ type TrainingReport struct {
 	Windows        [2]int       `json:"windows,omitempty"`
 	Exact          bool         `json:"exact,omitempty"`
 	PairsScored    int          `json:"pairs_scored,omitempty"`
+	Workers        int          `json:"workers,omitempty"` // detection workers (goroutines natively, web workers in the page)
 	DetectSeconds  float64      `json:"detect_seconds,omitempty"`
 	PairsPerSecond float64      `json:"pairs_per_second,omitempty"`
 	Sweep          []WindowAUC  `json:"window_sweep,omitempty"`

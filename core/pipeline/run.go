@@ -106,6 +106,13 @@ func (r *runner) timed(stage string, t0 time.Time) {
 // user's data (the message says where and what to do) and ctx.Err() when
 // cancelled. A nil cfg means defaults.
 func Run(ctx context.Context, in Inputs, cfg *Config, prog Progress) (*Result, error) {
+	return RunPool(ctx, in, cfg, prog, nil)
+}
+
+// RunPool is Run with the pool that runs dual-window detection; nil means
+// goroutines (GOMAXPROCS of them). The web worker passes a pool of web
+// workers.
+func RunPool(ctx context.Context, in Inputs, cfg *Config, prog Progress, pool Pool) (*Result, error) {
 	if cfg == nil {
 		cfg = &Config{}
 	}
@@ -115,7 +122,7 @@ func Run(ctx context.Context, in Inputs, cfg *Config, prog Progress) (*Result, e
 	if len(in.Samples) == 0 {
 		return nil, fmt.Errorf("%s: the file is empty: choose a CSV of samples with x, y and element columns", name(in.SamplesName, "samples"))
 	}
-	r := &runner{ctx: ctx, cfg: cfg, prog: prog, start: time.Now()}
+	r := &runner{ctx: ctx, cfg: cfg, prog: prog, start: time.Now(), pool: pool}
 	r.rep = newReport(cfg, in)
 	r.res = &Result{Config: *cfg, Report: r.rep}
 	steps := []func(Inputs) error{r.read, r.grid, r.locate, r.detect, r.evaluate}

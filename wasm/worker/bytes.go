@@ -14,3 +14,12 @@ func float32Bytes(f []float32) []byte {
 	}
 	return b
 }
+
+// bytesFloat32 is the inverse of float32Bytes.
+func bytesFloat32(b []byte) []float32 {
+	f := make([]float32, len(b)/4)
+	for i := range f {
+		f[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
+	}
+	return f
+}

@@ -62,6 +62,8 @@ func handle(m js.Value) {
 			c()
 		}
 		mu.Unlock()
+	case "detect":
+		handleDetect(m)
 	case "export":
 		mu.Lock()
 		res := last
@@ -74,7 +76,7 @@ func handle(m js.Value) {
 		u := uint8Array(b)
 		post(map[string]any{"type": "file", "id": id, "name": name, "mime": mime, "bytes": u}, []any{u.Get("buffer")})
 	case "run":
-		req := request{ID: id, Config: []byte(str(m.Get("config")))}
+		req := request{ID: id, Config: []byte(str(m.Get("config"))), Pool: webPool{}}
 		req.Inputs = pipeline.Inputs{
 			Samples: bytesOf(m.Get("samples")), SamplesName: str(m.Get("samplesName")),
 			Deposits: bytesOf(m.Get("deposits")), DepositsName: str(m.Get("depositsName")),

@@ -30,6 +30,9 @@ import (
 	"errors"
 	"fmt"
 
+	"halo/core/detect"
+	"halo/core/grid"
+	"halo/core/nn/cnn"
 	"halo/core/pipeline"
 )
 
@@ -38,6 +41,7 @@ type request struct {
 	ID     int
 	Config []byte
 	Inputs pipeline.Inputs
+	Pool   pipeline.Pool // nil: goroutines
 }
 
 // methodOut is one method's part of a result message.
@@ -100,6 +104,30 @@ func exportFile(res *pipeline.Result, i int, format string) (string, string, []b
 	return res.FileStem(i) + "." + format, mime, b.Bytes(), nil
 }
 
+// detectRows runs dual-window detection of a marshalled CNN over the rows
+// opt.Rows of a stack (geometry g, layer names, cell-major data) and returns
+// the scores of those rows (row-major, (to-from)*Cols values). It is what a
+// sub-worker of the detection pool does.
+func detectRows(ctx context.Context, g grid.Geom, names []string, data []float32, model []byte, opt detect.Options, progress func(done, total int) error) ([]float32, error) {
+	if len(data) != g.Len()*len(names) {
+		return nil, fmt.Errorf("detect: %d values for %d x %d cells x %d layers", len(data), g.Cols, g.Rows, len(names))
+	}
+	var m cnn.Model
+	if err := m.UnmarshalBinary(model); err != nil {
+		return nil, err
+	}
+	s := &grid.Stack{Geom: g, Names: names, Data: data}
+	dst := grid.New(g)
+	if err := detect.Detect(ctx, dst, s, m.NewScorer(), &opt, progress); err != nil {
+		return nil, err
+	}
+	from, to := opt.Rows[0], opt.Rows[1]
+	if from == 0 && to == 0 {
+		to = g.Rows
+	}
+	return dst.Data[from*g.Cols : to*g.Cols], nil
+}
+
 // run executes one request. Progress events go to progress; the returned
 // error is a message for the user.
 func run(ctx context.Context, req request, progress func(pipeline.Event)) (*result, error) {
@@ -118,10 +146,10 @@ func runKeep(ctx context.Context, req request, progress func(pipeline.Event)) (*
 		}
 		cfg = c
 	}
-	res, err := pipeline.Run(ctx, req.Inputs, cfg, pipeline.ProgressFunc(func(e pipeline.Event) error {
+	res, err := pipeline.RunPool(ctx, req.Inputs, cfg, pipeline.ProgressFunc(func(e pipeline.Event) error {
 		progress(e)
 		return nil
-	}))
+	}), req.Pool)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil, nil, fmt.Errorf("cancelled")

@@ -4,10 +4,14 @@ import (
 	"context"
 	"encoding/binary"
 	"math"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
 
+	"halo/core/detect"
+	"halo/core/grid"
+	"halo/core/nn/cnn"
 	"halo/core/pipeline"
 )
 
@@ -72,5 +76,56 @@ func TestExportFile(t *testing.T) {
 	}
 	if _, _, _, err := exportFile(nil, 0, "png"); err == nil {
 		t.Error("no error without a result")
+	}
+}
+
+// detectRows over two row ranges gives the map of one whole pass (what the
+// page's pool of sub-workers does).
+func TestDetectRowsSplit(t *testing.T) {
+	g := grid.Geom{Cols: 9, Rows: 7, Cell: 10}
+	names := []string{"a", "b", "c"}
+	data := make([]float32, g.Len()*3)
+	for i := range data {
+		data[i] = float32(math.Sin(float64(i) * 0.7))
+	}
+	m := cnn.NewModel(cnn.LightArch(), 3)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, l := range m.Conv {
+		for i := range l.W {
+			l.W[i] = float32(rng.NormFloat64() * 0.3)
+		}
+	}
+	for i := range m.FC {
+		m.FC[i] = float32(rng.NormFloat64())
+	}
+	mb, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := detect.Options{Inner: 1, Outer: 5, Exact: true}
+	whole, err := detectRows(context.Background(), g, names, data, mb, opt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []float32
+	for _, r := range [][2]int{{0, 3}, {3, 7}} {
+		o := opt
+		o.Rows = r
+		p, err := detectRows(context.Background(), g, names, data, mb, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, p...)
+	}
+	if len(whole) != g.Len() || len(parts) != g.Len() {
+		t.Fatalf("%d and %d values, want %d", len(whole), len(parts), g.Len())
+	}
+	for i := range whole {
+		if whole[i] != parts[i] {
+			t.Fatalf("cell %d: whole %v, split %v", i, whole[i], parts[i])
+		}
+	}
+	if _, err := detectRows(context.Background(), g, names, data[:5], mb, opt, nil); err == nil {
+		t.Error("no error for a short stack")
 	}
 }
