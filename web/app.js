@@ -69,6 +69,10 @@ function onWorkerMessage(wk, e) {
     else save(m.name, m.bytes, m.mime);
     return;
   }
+  if (m.type === 'fatal') { // the Go runtime of a worker exited: no id
+    onWorkerCrash(wk, m.message);
+    return;
+  }
   if (wk !== state.runWorker || m.id !== state.running) return; // a stale run
   switch (m.type) {
     case 'progress':

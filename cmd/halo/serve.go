@@ -51,7 +51,7 @@ func portOf(addr string) string {
 // inline script, no eval, no other origin.
 const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; " +
 	"img-src 'self' blob: data:; style-src 'self'; connect-src 'self'; frame-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; form-action 'none'"
+	"frame-ancestors 'self'; object-src 'none'; base-uri 'none'; form-action 'none'"
 
 // site serves the page: index.html and the folders web/, assets/ and build/
 // (nothing else of the project tree). A request for X is answered from X.br
@@ -74,6 +74,12 @@ func newSite(root string) (*site, error) {
 var servedDirs = []string{"web/", "assets/", "build/"}
 
 func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
@@ -90,11 +96,6 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Security-Policy", csp)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Cache-Control", "no-cache")
 	full := filepath.Join(s.root, filepath.FromSlash(p))
 	if s.build != "" && strings.HasPrefix(p, "build/") {

@@ -69,7 +69,7 @@ func TestBadInputRun(t *testing.T) {
 		{"all samples at one point, cell given", samples(pointSurvey(20, func(int) (float64, float64) { return 1000, 2000 })), &Config{Cell: 100},
 			"gridding: idw: all samples are at one location, so the sample spacing is zero: give a cell size and a search radius"},
 		{"more elements than samples, on a lattice", samples(wideSurvey(true)), nil,
-			"mahalanobis: baseline: too few cells for a covariance (need more cells with data than layers): 5 valid cells, 11 layers"},
+			"mahalanobis: 12 elements but only 5 cells with data: a covariance needs more cells with data than elements; choose at most 4 elements (Settings, or --elements)"},
 		{"deposits all outside the grid", withDeposits([]byte("x,y\n1,1\n2,2\n")), nil,
 			"deposits.csv: none of the 2 deposits falls on a grid cell with data: check that deposits and samples use the same coordinates (metres vs degrees, same UTM zone)"},
 		{"deposits in degrees, samples in metres", withDeposits([]byte("lon,lat\n114.1,25.2\n114.2,25.3\n")), nil,

@@ -114,6 +114,15 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("config: coordinates %q: use \"metres\" or \"degrees\" (or leave empty to detect)", c.Coordinates)
 	}
+	unit := func(u string) bool { return u == "ppm" || u == "ppb" || u == "pct" }
+	if c.NoUnit != "" && !unit(c.NoUnit) {
+		return fmt.Errorf("config: no_unit %q: use ppm, ppb or pct (or leave empty for the RGNR convention)", c.NoUnit)
+	}
+	for el, u := range c.Units {
+		if !unit(u) {
+			return fmt.Errorf("config: units of %s %q: use ppm, ppb or pct", el, u)
+		}
+	}
 	if c.Cell < 0 || c.Radius < 0 || c.Neighbours < 0 || c.Power < 0 {
 		return fmt.Errorf("config: cell, radius, neighbours and power must not be negative")
 	}

@@ -144,11 +144,15 @@ func name(n, def string) string {
 
 func (r *runner) surveyOptions() *survey.Options {
 	c := r.cfg
-	return &survey.Options{
+	o := &survey.Options{
 		XColumn: c.XColumn, YColumn: c.YColumn, Coordinates: c.Coordinates,
 		NoUnit: c.NoUnit, Units: c.Units, DetectionFactor: c.DetectionFactor,
-		MaxMissing: c.MaxMissing, Elements: c.Elements,
+		MaxMissing: c.MaxMissing,
 	}
+	if len(c.Elements) > 0 { // an empty list means all, as when absent
+		o.Elements = c.Elements
+	}
+	return o
 }
 
 func (r *runner) read(in Inputs) error {
@@ -222,6 +226,13 @@ func (r *runner) grid(in Inputs) error {
 		if cell == 0 {
 			cell = idw.DefaultCell(s.X, s.Y)
 		}
+		if cell == 0 {
+			return fmt.Errorf("%s: all %d samples lie at one point: a map needs samples spread over an area (check the coordinate columns %s and %s)",
+				name(in.SamplesName, "samples"), len(s.X), s.XColumn, s.YColumn)
+		}
+		if w := outlier(s); w != "" {
+			return fmt.Errorf("%s: %s", name(in.SamplesName, "samples"), w)
+		}
 		g := idw.Geometry(s.X, s.Y, cell)
 		if err := r.checkSize(g, len(names)); err != nil {
 			return err
@@ -259,6 +270,9 @@ func (r *runner) grid(in Inputs) error {
 		return fmt.Errorf("only %d grid cells have data for every element: choose a larger cell size or search radius, or fewer elements", valid)
 	}
 	r.rep.setGrid(logs.Geom, valid)
+	if s.Lattice == nil && onALine(s.X, s.Y) {
+		r.rep.Warnings = append(r.rep.Warnings, "the samples lie on a line: the map is a strip along it, and areas away from the line have no data")
+	}
 	r.timed("grid", t0)
 	return nil
 }
@@ -386,6 +400,9 @@ func (r *runner) detect(in Inputs) error {
 				break
 			}
 			score, err = baseline.RobustMahalanobis(ilr, r.methodRNG(m), &baseline.MCDOptions{Support: mcdSupport})
+			if errors.Is(err, baseline.ErrSingular) || errors.Is(err, baseline.ErrTooFewRows) {
+				err = singularAdvice(res, ilr.D()+1)
+			}
 			note = fmt.Sprintf("robust Mahalanobis distance (MCD) on %d ilr coordinates of %s cells", ilr.D(), count(r.rep.Data.CellsWithData))
 		case m == "cnn":
 			score, m2.Training, note, err = r.runCNN()

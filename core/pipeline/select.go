@@ -2,6 +2,9 @@ package pipeline
 
 import (
 	"fmt"
+	"math"
+	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -82,4 +85,87 @@ func subStack(s *grid.Stack, keep []int) *grid.Stack {
 		}
 	}
 	return out
+}
+
+// singularAdvice explains a singular covariance to the user.
+func singularAdvice(res *Result, elements int) error {
+	n, what := len(res.Samples.X), "samples"
+	if res.Samples.Lattice != nil {
+		n, what = res.Report.Data.CellsWithData, "cells with data"
+	}
+	if n <= elements {
+		return fmt.Errorf("%d elements but only %d %s: a covariance needs more %s than elements; choose at most %d elements (Settings, or --elements)", elements, n, what, what, max(2, n-1))
+	}
+	return fmt.Errorf("the robust covariance of the %d elements is singular (some are constant or proportional to others over most of the map): choose fewer elements (Settings, or --elements)", elements)
+}
+
+// onALine reports whether the points lie on a straight line (within 1% of
+// their extent): the smaller principal axis of their scatter is tiny.
+func onALine(x, y []float64) bool {
+	n := 0
+	var mx, my float64
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
+			continue
+		}
+		mx += x[i]
+		my += y[i]
+		n++
+	}
+	if n < 3 {
+		return false
+	}
+	mx /= float64(n)
+	my /= float64(n)
+	var sxx, syy, sxy float64
+	for i := range x {
+		if math.IsNaN(x[i]) || math.IsNaN(y[i]) {
+			continue
+		}
+		dx, dy := x[i]-mx, y[i]-my
+		sxx += dx * dx
+		syy += dy * dy
+		sxy += dx * dy
+	}
+	tr, det := sxx+syy, sxx*syy-sxy*sxy
+	disc := math.Sqrt(math.Max(0, tr*tr/4-det))
+	big, small := tr/2+disc, tr/2-disc
+	return big > 0 && small <= 1e-4*big // spread across < 1% of the spread along
+}
+
+// outlier returns a message naming a sample whose coordinates lie far
+// outside the others (a typo such as an extra digit), or "". Far means more
+// than 20 times the interquartile extent from the median, in x or y.
+func outlier(s *survey.Samples) string {
+	for _, axis := range []struct {
+		name string
+		v    []float64
+	}{{s.XColumn, s.X}, {s.YColumn, s.Y}} {
+		v := make([]float64, 0, len(axis.v))
+		for _, a := range axis.v {
+			if !math.IsNaN(a) {
+				v = append(v, a)
+			}
+		}
+		if len(v) < 8 {
+			continue
+		}
+		sort.Float64s(v)
+		q1, med, q3 := v[len(v)/4], v[len(v)/2], v[3*len(v)/4]
+		iqr := q3 - q1
+		if iqr <= 0 {
+			continue
+		}
+		for i, a := range axis.v {
+			if math.Abs(a-med) > 20*iqr {
+				line := ""
+				if i < len(s.Line) {
+					line = fmt.Sprintf("line %d, ", s.Line[i])
+				}
+				return fmt.Sprintf("%scolumn %q: %s lies %s km from the other samples (typo?): correct or remove that sample",
+					line, axis.name, strconv.FormatFloat(a, 'f', -1, 64), count(int(math.Abs(a-med)/1000)))
+			}
+		}
+	}
+	return ""
 }
