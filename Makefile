@@ -63,8 +63,12 @@ test-fuzz:
 
 test: deps vet test-native test-wasm test-fuzz
 
+# The measuring instrument (README "Performance"): named workloads natively
+# and in js/wasm through Node, then the PyTorch peer when python3-torch is
+# installed (skipped with a message otherwise).
 bench: build
-	$(GO) test -run='^$$' -bench=. -benchtime=1x ./core/...
+	./build/halo bench --workload all --wasm --json build/bench.json
+	sh bench/peers/run.sh --json build/bench-peers.json
 
 clean:
 	rm -rf build out

@@ -10,6 +10,7 @@ const usage = `halo maps multivariate geochemical anomalies around mineral depos
 Usage:
   halo run   --samples FILE [--deposits FILE] [--targets FILE] [--method LIST] [--config FILE] [--out DIR]
   halo serve [--addr :8080] [--root DIR]
+  halo bench [--workload paper|nanling|all] [--quick] [--wasm] [--json FILE]
 
 Run 'halo COMMAND -h' for the options of a command.
 `
@@ -25,6 +26,8 @@ func cli(args []string, stdout, stderr io.Writer) int {
 		return runCmd(args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(args[1:], stdout, stderr)
+	case "bench":
+		return benchCmd(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0

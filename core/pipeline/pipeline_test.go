@@ -277,3 +277,29 @@ func TestWriteCSV(t *testing.T) {
 		t.Errorf("%.3f of the cells in the top class, want about 5%%", share)
 	}
 }
+
+func TestPreviewSamples(t *testing.T) {
+	in := demoInputs(t)
+	p, err := PreviewSamples(in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Samples != 1200 || p.XColumn != "x" || p.YColumn != "y" || p.Gridded || len(p.Elements) != 21 {
+		t.Fatalf("preview %+v", p)
+	}
+	au := p.Elements[0]
+	if au.Name != "Au" || au.Unit != "ppb" || au.BelowDetection == 0 {
+		t.Errorf("Au column: %+v (assets/README.md: Au is 21%% below detection)", au)
+	}
+	// The user corrects a unit and picks elements: the preview follows.
+	p, err = PreviewSamples(in, &Config{Units: map[string]string{"Cu": "pct"}, Elements: []string{"Cu", "Zn"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Elements) != 2 || p.Elements[0].Unit != "pct" {
+		t.Errorf("corrected preview: %+v", p.Elements)
+	}
+	if _, err := PreviewSamples(Inputs{Samples: []byte("x,y,Cu_ppm,Zn_ppm\n1,2,3,4\n2,2,4,5\n1,3,abc,6\n")}, nil); err == nil || !strings.Contains(err.Error(), "line 4") {
+		t.Errorf("error %v, want one naming line 4", err)
+	}
+}

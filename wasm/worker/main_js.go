@@ -62,6 +62,13 @@ func handle(m js.Value) {
 			c()
 		}
 		mu.Unlock()
+	case "preview":
+		b, err := preview([]byte(str(m.Get("config"))), bytesOf(m.Get("samples")), str(m.Get("samplesName")))
+		if err != nil {
+			post(map[string]any{"type": "preview", "id": id, "error": err.Error()}, nil)
+			return
+		}
+		post(map[string]any{"type": "preview", "id": id, "preview": string(b)}, nil)
 	case "detect":
 		handleDetect(m)
 	case "export":

@@ -10,6 +10,7 @@
 //	 deposits?: ArrayBuffer, depositsName?, targets?: ArrayBuffer, targetsName?}
 //	{type: "cancel", id}
 //	{type: "export", id, method: index, format: "png"|"tif"|"asc"|"csv"}  (of the last result)
+//	{type: "preview", id, config, samples: ArrayBuffer, samplesName}
 //
 // Messages to the page:
 //
@@ -20,6 +21,7 @@
 //	 geom: {cols, rows, x0, y0, cell, cellY}}
 //	{type: "error", id, message}
 //	{type: "file", id, name, mime, bytes}
+//	{type: "preview", id, preview: "<Preview JSON>"}
 //
 // Byte and float arrays cross as transferable ArrayBuffers.
 package main
@@ -27,6 +29,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -102,6 +105,24 @@ func exportFile(res *pipeline.Result, i int, format string) (string, string, []b
 		return "", "", nil, err
 	}
 	return res.FileStem(i) + "." + format, mime, b.Bytes(), nil
+}
+
+// preview describes the columns of a samples file (pipeline.PreviewSamples)
+// as JSON.
+func preview(config, samples []byte, samplesName string) ([]byte, error) {
+	var cfg *pipeline.Config
+	if len(bytes.TrimSpace(config)) > 0 {
+		c, err := pipeline.ParseConfig(config)
+		if err != nil {
+			return nil, err
+		}
+		cfg = c
+	}
+	p, err := pipeline.PreviewSamples(pipeline.Inputs{Samples: samples, SamplesName: samplesName}, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(p)
 }
 
 // detectRows runs dual-window detection of a marshalled CNN over the rows

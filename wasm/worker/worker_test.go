@@ -129,3 +129,14 @@ func TestDetectRowsSplit(t *testing.T) {
 		t.Error("no error for a short stack")
 	}
 }
+
+func TestPreviewMessage(t *testing.T) {
+	s, _ := os.ReadFile("../../assets/demo_samples.csv")
+	b, err := preview([]byte(`{"units": {"Cu": "pct"}}`), s, "demo.csv")
+	if err != nil || !strings.Contains(string(b), `"x_column":"x"`) || !strings.Contains(string(b), `"unit":"pct"`) {
+		t.Errorf("preview %s, %v", b, err)
+	}
+	if _, err := preview([]byte(`{"units": {"Cu": "furlongs"}}`), s, "demo.csv"); err == nil {
+		t.Error("no error for a bad unit")
+	}
+}
