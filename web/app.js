@@ -69,6 +69,10 @@ function onWorkerMessage(wk, e) {
     else save(m.name, m.bytes, m.mime);
     return;
   }
+  if (m.type === 'preview') {
+    onPreview(m);
+    return;
+  }
   if (m.type === 'fatal') { // the Go runtime of a worker exited: no id
     onWorkerCrash(wk, m.message);
     return;
@@ -120,6 +124,125 @@ function guessRole(f) {
 function setFile(role, f) {
   state.files[role] = f;
   listFiles();
+  if (role === 'samples') {
+    state.columns = { units: {}, excluded: new Set(), x: '', y: '' };
+    requestPreview();
+  }
+}
+
+// ---- column preview ---------------------------------------------------------
+//
+// Before a run the worker reads the samples and tells which columns it took
+// for coordinates and elements, with units and below-detection counts; the
+// user can change the coordinate columns, units and elements here.
+
+state.columns = { units: {}, excluded: new Set(), x: '', y: '' };
+
+function surveyConfig() {
+  const c = {};
+  if (state.columns.x) c.x_column = state.columns.x;
+  if (state.columns.y) c.y_column = state.columns.y;
+  if (Object.keys(state.columns.units).length) c.units = { ...state.columns.units };
+  return c;
+}
+
+async function requestPreview() {
+  const f = state.files.samples;
+  if (!f) {
+    $('columns').hidden = true;
+    return;
+  }
+  const wk = spare || state.resultWorker || spawnWorker();
+  if (!spare && !state.resultWorker) spare = wk;
+  try {
+    await wk.ready;
+  } catch (err) {
+    return;
+  }
+  const id = state.nextId++;
+  state.previewing = id;
+  const copy = f.bytes.slice().buffer;
+  wk.w.postMessage({ type: 'preview', id, config: JSON.stringify(surveyConfig()), samples: copy, samplesName: f.name }, [copy]);
+}
+
+function onPreview(m) {
+  if (m.id !== state.previewing) return;
+  state.previewing = null;
+  if (m.error) {
+    $('columns').hidden = true;
+    showError(m.error);
+    return;
+  }
+  hideError();
+  showPreview(JSON.parse(m.preview));
+}
+
+function el(tag, text, attrs) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+  return e;
+}
+
+function showPreview(p) {
+  state.preview = p;
+  const box = $('preview');
+  box.replaceChildren();
+  const n = p.samples.toLocaleString('en');
+  const kind = p.gridded ? `a grid of ${p.grid}` : 'point samples';
+  box.append(el('p', `${n} samples (${kind}); coordinates ${p.coordinates}; ${p.elements.length} elements.`, { class: 'preview-summary' }));
+
+  // Coordinate columns: every column name halo saw.
+  const names = [p.x_column, p.y_column, ...p.ignored, ...p.elements.map((e) => e.column)];
+  const coords = el('div', undefined, { class: 'preview-coords' });
+  for (const [axis, cur] of [['x', p.x_column], ['y', p.y_column]]) {
+    const lab = el('label', `${axis} column `);
+    const sel = el('select', undefined, { id: 'col-' + axis });
+    for (const nm of [...new Set(names)]) sel.append(new Option(nm, nm, false, nm === cur));
+    sel.addEventListener('change', () => {
+      state.columns[axis] = sel.value;
+      requestPreview();
+    });
+    lab.append(sel);
+    coords.append(lab);
+  }
+  box.append(coords);
+
+  const wrap = el('div', undefined, { class: 'preview-wrap' });
+  const table = el('table', undefined, { class: 'preview-table', id: 'preview-table' });
+  const head = el('tr');
+  for (const h of ['use', 'element', 'column', 'unit', 'below DL', 'missing']) head.append(el('th', h));
+  table.append(el('thead'));
+  table.tHead.append(head);
+  const body = el('tbody');
+  for (const e of p.elements) {
+    const tr = el('tr');
+    const use = el('input', undefined, { type: 'checkbox', 'aria-label': 'use ' + e.name });
+    use.checked = !state.columns.excluded.has(e.name);
+    use.addEventListener('change', () => {
+      if (use.checked) state.columns.excluded.delete(e.name);
+      else state.columns.excluded.add(e.name);
+    });
+    const td0 = el('td');
+    td0.append(use);
+    const unit = el('select', undefined, { 'aria-label': 'unit of ' + e.name });
+    for (const u of ['ppm', 'ppb', 'pct']) unit.append(new Option(u === 'pct' ? '%' : u, u, false, u === e.unit));
+    unit.addEventListener('change', () => {
+      state.columns.units[e.name] = unit.value;
+      requestPreview();
+    });
+    const td3 = el('td');
+    td3.append(unit);
+    tr.append(td0, el('td', e.name), el('td', e.column), td3, el('td', String(e.below_detection)), el('td', String(e.missing)));
+    body.append(tr);
+  }
+  table.append(body);
+  wrap.append(table);
+  box.append(wrap);
+  if (p.dropped.length) box.append(el('p', 'Dropped: ' + p.dropped.map((d) => `${d.name} (${d.reason})`).join('; '), { class: 'preview-note' }));
+  if (p.ignored.length) box.append(el('p', 'Not elements (ignored): ' + p.ignored.join(', '), { class: 'preview-note' }));
+  for (const w of p.warnings) box.append(el('p', '⚠ ' + w, { class: 'preview-note' }));
+  $('columns').hidden = false;
 }
 
 function listFiles() {
@@ -186,7 +309,9 @@ async function loadDemo() {
   state.files.samples = await get('assets/demo_samples.csv', 'demo_samples.csv');
   state.files.deposits = await get('assets/demo_deposits.csv', 'demo_deposits.csv');
   state.files.targets = null;
+  state.columns = { units: {}, excluded: new Set(), x: '', y: '' };
   listFiles();
+  requestPreview();
   run();
 }
 
@@ -199,8 +324,12 @@ function config() {
   const cfg = { seed: Number($('seed').value) || 0, methods };
   const cell = Number($('cell').value);
   if (cell > 0) cfg.cell = cell;
+  Object.assign(cfg, surveyConfig());
   const els = $('elements').value.split(',').map((s) => s.trim()).filter(Boolean);
   if (els.length) cfg.elements = els;
+  else if (state.preview && state.columns.excluded.size) {
+    cfg.elements = state.preview.elements.map((e) => e.name).filter((n) => !state.columns.excluded.has(n));
+  }
   if (!state.files.deposits && !state.files.targets) cfg.methods = methods.filter((m) => m !== 'element:best');
   const preset = $('preset').value;
   const epochs = Number($('epochs').value) || 0;
@@ -227,6 +356,9 @@ function applyConfig(cfg) {
   const single = methods.find((m) => m.startsWith('element:') && m !== 'element:best');
   $('element').value = single ? single.slice('element:'.length) : '';
   $('seed').value = cfg.seed || 0;
+  state.columns.x = cfg.x_column || '';
+  state.columns.y = cfg.y_column || '';
+  state.columns.units = { ...(cfg.units || {}) };
   $('cell').value = cfg.cell || 0;
   $('elements').value = (cfg.elements || []).join(', ');
   const net = cfg.cnn || cfg.alad || cfg.vae || {};

@@ -227,6 +227,18 @@ func TestBrowserNanling(t *testing.T) {
 	// Both files are read asynchronously (the 7 MB grid last): wait for both.
 	p.waitText("#files", "deposits.csv", 10*time.Second)
 	p.waitText("#files", "grid.csv", 30*time.Second)
+	// The column preview: gridded input recognised, 39 elements with units.
+	p.waitText("#preview", "39 elements", 60*time.Second)
+	var units []string
+	p.eval(`[...document.querySelectorAll("#preview-table tbody tr")].map(tr => tr.children[1].textContent + ":" + tr.children[3].querySelector("select").value)`, &units)
+	if len(units) != 39 || units[0] != "Ag:ppb" {
+		t.Errorf("preview rows %v: want 39 elements, Ag in ppb (RGNR convention)", units)
+	}
+	var summary string
+	p.eval(`document.querySelector("#preview .preview-summary").textContent`, &summary)
+	if !strings.Contains(summary, "20,460 samples (a grid of 132 x 155 cells") {
+		t.Errorf("preview summary %q", summary)
+	}
 	p.run(chromedp.WaitEnabled("#run", chromedp.ByID), chromedp.Click("#run", chromedp.ByID))
 	p.waitText("#stage", "done", 6*time.Minute)
 
