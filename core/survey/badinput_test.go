@@ -62,15 +62,15 @@ func TestBadInputRead(t *testing.T) {
 		{"lat and lon swapped", "lon,lat,Cu,Zn\n25.1,114.2,1,2\n25.2,114.3,2,3\n", nil, ErrCoordinates, 2,
 			`line 2, column "lat": "114.2" bad coordinates: latitude 114.2 out of range [-90, 90] (columns swapped?)`},
 		{"degrees with latitude first, unnamed", "X,Y,Cu\n-34.1,118.2,1\n-34.3,118.4,2\n", nil, ErrCoordinates, 0,
-			`survey: bad coordinates: "X" holds -34.3..-34.1 and "Y" holds 118.2..118.4: degrees with the latitude first? columns swapped? set Options.XColumn = "Y", YColumn = "X", or Coordinates = "metres"`},
+			`survey: bad coordinates: "X" holds -34.3..-34.1 and "Y" holds 118.2..118.4: degrees with the latitude first? columns swapped? choose x column "Y" and y column "X", or set coordinates to "metres" (config)`},
 		{"UTM metres in lon/lat columns", "lon,lat,Cu,Zn\n500000,2800000,1,2\n500100,2800100,2,3\n", nil, ErrCoordinates, 2,
-			`line 2, column "lon": "500000" bad coordinates: longitude out of range [-180, 180] (metres? set Options.Coordinates = "metres")`},
+			`line 2, column "lon": "500000" bad coordinates: longitude out of range [-180, 180] (metres? set coordinates to "metres" (config))`},
 		{"no coordinate columns", "east_m_typo,nrth,Cu\n1,2,3\n", nil, ErrNoCoordinates, 0,
-			`survey: no coordinates: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header ["east_m_typo" "nrth" "Cu"]; set Options.XColumn and YColumn`},
+			`survey: no coordinates: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header ["east_m_typo" "nrth" "Cu"]; choose the x and y columns (column preview, or x_column and y_column in the config)`},
 		{"no row has coordinates", "x,y,Cu\n,,3\nNA,NA,4\n", nil, ErrNoCoordinates, 0,
 			`survey: no coordinates: none of the 2 rows has values in both "x" and "y"`},
 		{"two samples in one cell of a regular grid", "x,y,Cu\n0,0,1\n10,0,2\n0,10,3\n10,10,4\n10,10,5\n", nil, ErrDuplicateCell, 0,
-			"survey: two samples in one grid cell: lines 5 and 6 fall in the same cell (column 1, row 1 from the south) of the 2 x 2 grid; remove one, or set Options.NoLattice to treat the samples as scattered points"},
+			"survey: two samples in one grid cell: lines 5 and 6 fall in the same cell (column 1, row 1 from the south) of the 2 x 2 grid; remove one, or drop the row/col columns to grid the samples as scattered points"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(strings.NewReader(tc.csv), tc.opt)
@@ -113,7 +113,7 @@ func TestBadInputReadAccepted(t *testing.T) {
 	})
 	t.Run("element mostly missing", func(t *testing.T) {
 		s := read(t, "x,y,Cu_ppm,Zn_ppm\n1,1,NA,2\n2,1,NA,3\n1,2,4,4\n", nil)
-		want := `column "Cu_ppm" dropped: missing in 67% of samples (Options.MaxMissing 50%)`
+		want := `column "Cu_ppm" dropped: missing in 67% of samples (more than 50% missing; config max_missing)`
 		if len(s.Warnings) == 0 || s.Warnings[0] != want {
 			t.Errorf("warnings %q, want %q", s.Warnings, want)
 		}
@@ -127,7 +127,7 @@ func TestBadInputReadAccepted(t *testing.T) {
 	})
 	t.Run("degrees in columns named x/y", func(t *testing.T) {
 		s := read(t, "x,y,Cu_ppm,Zn_ppm\n114.013,25.011,1,2\n114.05,25.08,2,3\n114.09,25.02,3,4\n", nil)
-		want := `coordinates "x", "y" read as longitude, latitude in degrees (all within ±180, ±90 and 0.077° x 0.069° wide); set Options.Coordinates = "metres" if they are metres`
+		want := `coordinates "x", "y" read as longitude, latitude in degrees (all within ±180, ±90 and 0.077° x 0.069° wide); set coordinates to "metres" (config) if they are metres`
 		if s.Projection == nil || s.Projection.Zone != 50 || len(s.Warnings) == 0 || s.Warnings[0] != want {
 			t.Errorf("projection %+v, warnings %q; want UTM zone 50 and %q", s.Projection, s.Warnings, want)
 		}
@@ -155,9 +155,9 @@ func TestBadInputOneSample(t *testing.T) {
 func TestBadInputWrongDelimiter(t *testing.T) {
 	for _, tc := range []struct{ name, csv, today string }{
 		{"pipe", "x|y|Cu_ppm|Zn_ppm\n1|2|3|4\n5|6|7|8\n",
-			`survey: no coordinates: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header ["x|y|Cu_ppm|Zn_ppm"]; set Options.XColumn and YColumn`},
+			`survey: no coordinates: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header ["x|y|Cu_ppm|Zn_ppm"]; choose the x and y columns (column preview, or x_column and y_column in the config)`},
 		{"spaces", "x y Cu_ppm Zn_ppm\n1 2 3 4\n5 6 7 8\n",
-			`survey: no coordinates: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header ["x y Cu_ppm Zn_ppm"]; set Options.XColumn and YColumn`},
+			`survey: no coordinates: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header ["x y Cu_ppm Zn_ppm"]; choose the x and y columns (column preview, or x_column and y_column in the config)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(strings.NewReader(tc.csv), nil)

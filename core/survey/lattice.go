@@ -192,7 +192,7 @@ func detectLattice(x, y []float64, rows, cols []int, hasRC bool, lines []int, rc
 			if i > j {
 				i, j = j, i
 			}
-			how := "remove one, or set Options.NoLattice to treat the samples as scattered points"
+			how := "remove one, or drop the row/col columns to grid the samples as scattered points"
 			if fromRC {
 				how = fmt.Sprintf("check the %q and %q columns", rcNames[0], rcNames[1])
 			}

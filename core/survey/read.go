@@ -322,7 +322,7 @@ func (rd *reader) classify() error {
 		var lonlat bool
 		rd.xi, rd.yi, lonlat = coordPair(h)
 		if rd.xi < 0 {
-			return fmt.Errorf("%w: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header %s; set Options.XColumn and YColumn",
+			return fmt.Errorf("%w: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header %s; choose the x and y columns (column preview, or x_column and y_column in the config)",
 				ErrNoCoordinates, headerList(h))
 		}
 		if lonlat && rd.degrees == 0 {
@@ -590,10 +590,10 @@ func (rd *reader) coordinates() error {
 		switch {
 		case inDeg(xmin, xmax, 180) && inDeg(ymin, ymax, 90) && !integers:
 			rd.degrees = 1
-			rd.warnf("coordinates %q, %q read as longitude, latitude in degrees (all within ±180, ±90 and %.2g° x %.2g° wide); set Options.Coordinates = \"metres\" if they are metres",
+			rd.warnf("coordinates %q, %q read as longitude, latitude in degrees (all within ±180, ±90 and %.2g° x %.2g° wide); set coordinates to \"metres\" (config) if they are metres",
 				h[rd.xi], h[rd.yi], xmax-xmin, ymax-ymin)
 		case inDeg(xmin, xmax, 90) && inDeg(ymin, ymax, 180) && !integers:
-			return fmt.Errorf("%w: %q holds %g..%g and %q holds %g..%g: degrees with the latitude first? columns swapped? set Options.XColumn = %q, YColumn = %q, or Coordinates = \"metres\"",
+			return fmt.Errorf("%w: %q holds %g..%g and %q holds %g..%g: degrees with the latitude first? columns swapped? choose x column %q and y column %q, or set coordinates to \"metres\" (config)",
 				ErrCoordinates, h[rd.xi], xmin, xmax, h[rd.yi], ymin, ymax, h[rd.yi], h[rd.xi])
 		default:
 			rd.degrees = -1
@@ -622,12 +622,12 @@ func (rd *reader) coordinates() error {
 	for i := range n {
 		if math.Abs(rd.x[i]) > 180 {
 			return &ParseError{Line: s.Line[i], Column: h[rd.xi], Value: strconv.FormatFloat(rd.x[i], 'g', -1, 64),
-				Err: fmt.Errorf("%w: longitude out of range [-180, 180]", ErrCoordinates), Hint: "metres? set Options.Coordinates = \"metres\""}
+				Err: fmt.Errorf("%w: longitude out of range [-180, 180]", ErrCoordinates), Hint: "metres? set coordinates to \"metres\" (config)"}
 		}
 		if math.Abs(rd.y[i]) > 90 {
 			hint := swapHint
 			if hint == "" {
-				hint = "metres? set Options.Coordinates = \"metres\""
+				hint = "metres? set coordinates to \"metres\" (config)"
 			}
 			return &ParseError{Line: s.Line[i], Column: h[rd.yi], Value: strconv.FormatFloat(rd.y[i], 'g', -1, 64),
 				Err: fmt.Errorf("%w: latitude %g out of range [-90, 90]", ErrCoordinates, rd.y[i]), Hint: hint}
@@ -678,18 +678,18 @@ func (rd *reader) elements() error {
 			return &ParseError{Line: e.textLine, Column: name, Value: e.textValue, Err: ErrNotNumber, Hint: numberHint(e.textValue, rd.in.delim)}
 		}
 		if o.Elements != nil && !slices.ContainsFunc(o.Elements, func(w string) bool { return strings.EqualFold(w, e.hd.element) }) {
-			s.Dropped = append(s.Dropped, Dropped{name, "not in Options.Elements"})
+			s.Dropped = append(s.Dropped, Dropped{name, "not among the chosen elements"})
 			continue
 		}
 		unit := e.hd.unit
 		if u, ok := o.Units[e.hd.element]; ok {
 			if unit != "" && unit != u {
-				rd.warnf("column %q: unit %s from Options.Units replaces %s from the header", name, u, unit)
+				rd.warnf("column %q: unit %s chosen by the user replaces %s from the header", name, u, unit)
 			}
 			unit = u
 		} else if unit == "" && e.hd.ambiguous != "" {
-			s.Dropped = append(s.Dropped, Dropped{name, fmt.Sprintf("unit %q is ambiguous (parts per thousand or per trillion?): set Options.Units[%q]", e.hd.ambiguous, e.hd.element)})
-			rd.warnf("column %q dropped: unit %q is ambiguous; set Options.Units[%q]", name, e.hd.ambiguous, e.hd.element)
+			s.Dropped = append(s.Dropped, Dropped{name, fmt.Sprintf("unit %q is ambiguous (parts per thousand or per trillion?): choose the unit of %q (column preview, or units in the config)", e.hd.ambiguous, e.hd.element)})
+			rd.warnf("column %q dropped: unit %q is ambiguous; choose the unit of %q (column preview, or units in the config)", name, e.hd.ambiguous, e.hd.element)
 			continue
 		} else if unit == "" {
 			unit = o.NoUnit
@@ -742,7 +742,7 @@ func (rd *reader) elements() error {
 		case share > o.MaxMissing:
 			reason := fmt.Sprintf("missing in %.0f%% of samples", 100*share)
 			s.Dropped = append(s.Dropped, Dropped{name, reason})
-			rd.warnf("column %q dropped: %s (Options.MaxMissing %.0f%%)", name, reason, 100*o.MaxMissing)
+			rd.warnf("column %q dropped: %s (more than %.0f%% missing; config max_missing)", name, reason, 100*o.MaxMissing)
 			continue
 		}
 		if c, ok := constant(el.Values); ok {
@@ -782,11 +782,11 @@ func (rd *reader) elements() error {
 	}
 	for _, want := range o.Elements {
 		if !slices.ContainsFunc(rd.elems, func(e *elemCol) bool { return strings.EqualFold(e.hd.element, want) }) {
-			rd.warnf("element %q of Options.Elements not found in the header", want)
+			rd.warnf("element %q was chosen but is not in the header", want)
 		}
 	}
 	if len(defaulted) > 0 {
-		rd.warnf("%d element columns have no unit in the header (%s): assumed the RGNR convention (oxides wt%%, Au Ag Hg ppb, others ppm); set Options.NoUnit or Options.Units if wrong",
+		rd.warnf("%d element columns have no unit in the header (%s): assumed the RGNR convention (oxides wt%%, Au Ag Hg ppb, others ppm); change them in the column preview (config no_unit, units) if wrong",
 			len(defaulted), shortList(defaulted, 6))
 	}
 	if len(s.Elements) == 0 && len(s.Dropped) == 0 {

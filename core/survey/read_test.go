@@ -137,7 +137,7 @@ func TestReadDropped(t *testing.T) {
 	want := map[string]string{
 		"Zn_ppm": "no values",
 		"Pb_ppm": "constant (every value 2 ppm)",
-		"Ni_ppm": "not in Options.Elements",
+		"Ni_ppm": "not among the chosen elements",
 		"Cu_ppm": `duplicate of column "Cu_ppb" (which has fewer missing values)`,
 	}
 	got := map[string]string{}
@@ -205,7 +205,7 @@ func TestReadErrors(t *testing.T) {
 		{"UTF-16", "\xff\xfex\x00,\x00", nil, ErrNotText, 0, "UTF-16"},
 		{"duplicate header", "x,y,Cu,Cu\n1,2,3,4\n", nil, ErrHeader, 0, `"Cu" appears twice`},
 		{"unnamed column with values", "x,y,,Cu\n1,2,3,4\n", nil, ErrHeader, 2, "no name"},
-		{"no coordinates", "a,b,Cu\n1,2,3\n", nil, ErrNoCoordinates, 0, "XColumn"},
+		{"no coordinates", "a,b,Cu\n1,2,3\n", nil, ErrNoCoordinates, 0, "x_column"},
 		{"named coordinate absent", "x,y,Cu\n1,2,3\n", &Options{XColumn: "E", YColumn: "N"}, ErrNoCoordinates, 0, `"E"`},
 		{"no elements", "x,y,ID,Name\n1,2,3,a\n", nil, ErrNoElements, 0, "element"},
 		{"all elements dropped", "x,y,Cu\n1,2,NA\n2,3,NA\n", nil, ErrNoElements, 0, "dropped"},
