@@ -17,7 +17,11 @@
 //
 // Training runs on gorgonia with float32 and the package's own Adam; every
 // random value (initial weights, the reparameterisation noise, shuffling)
-// comes from the caller's *rand.Rand. Model.Score is pure Go and
+// comes from the caller's *rand.Rand. A seed trains the same bits natively
+// and in js/wasm: the products use blas32 and the two exponentials of the
+// graph (the reparameterisation's exp(logvar/2) and the KL's exp(logvar))
+// use the package's pure-Go float32 exp (within 1 ulp of math.Exp) as a
+// custom op, not G.Exp, whose math32.Exp is assembly on amd64. Model.Score is pure Go and
 // allocation-free after its first call; a Model is not safe for concurrent
 // use (scratch buffers), use Clone.
 package vae

@@ -227,7 +227,11 @@ func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.
 	mu := dense(e, "mu", h[2], L)
 	lv := dense(e, "logvar", h[2], L)
 	half := G.NewConstant(float32(0.5))
-	std := G.Must(G.Exp(G.Must(G.HadamardProd(lv, half))))
+	// exp via newExp, not G.Exp: the same bits natively and in js/wasm.
+	std, err := newExp(G.Must(G.HadamardProd(lv, half)), "std")
+	if err != nil {
+		return nil, fmt.Errorf("vae: building exp(logvar/2): %w", err)
+	}
 	z := G.Must(G.Add(mu, G.Must(G.HadamardProd(std, eps))))
 	o := relu(dense(z, "dec/1", L, h[2]))
 	o = relu(dense(o, "dec/2", h[2], h[1]))
@@ -236,7 +240,11 @@ func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.
 	gr.recon = G.Must(G.Mean(G.Must(G.Sum(G.Must(G.Square(G.Must(G.Sub(o, x)))), 1))))
 	// KL = -1/2 sum(1 + lv - mu^2 - exp(lv)) = 1/2 sum(mu^2 + exp(lv) - lv - 1)
 	one := G.NewConstant(float32(1))
-	t := G.Must(G.Sub(G.Must(G.Add(G.Must(G.Square(mu)), G.Must(G.Exp(lv)))), G.Must(G.Add(lv, one))))
+	vr, err := newExp(lv, "var")
+	if err != nil {
+		return nil, fmt.Errorf("vae: building exp(logvar): %w", err)
+	}
+	t := G.Must(G.Sub(G.Must(G.Add(G.Must(G.Square(mu)), vr)), G.Must(G.Add(lv, one))))
 	gr.kl = G.Must(G.HadamardProd(G.Must(G.Mean(G.Must(G.Sum(t, 1)))), half))
 	cost := G.Must(G.Add(gr.recon, G.Must(G.HadamardProd(gr.kl, G.NewConstant(float32(beta))))))
 	grads, err := G.Grad(cost, gr.pnodes...)
