@@ -515,6 +515,7 @@ function showResult(m) {
   tabs.replaceChildren();
   m.methods.forEach((meth, i) => {
     meth.mapURL = blobURL(meth.map, 'image/png');
+    meth.histURL = blobURL(meth.hist, 'image/png');
     if (meth.pa) meth.paURL = blobURL(meth.pa, 'image/png');
     const b = document.createElement('button');
     b.type = 'button';
@@ -570,6 +571,8 @@ function selectMethod(i) {
   $('map').hidden = false;
   showMaps();
   $('map-caption').textContent = `${m.name}: classes by cumulative area (top 5% red, 5–15% yellow, 15–30% blue)`;
+  $('hist').src = m.histURL;
+  $('hist').hidden = false;
   if (m.paURL) {
     $('pa').src = m.paURL;
     $('pa').hidden = false;

@@ -216,3 +216,18 @@ func csvText(s string) string {
 	}
 	return s
 }
+
+// WriteHistogram writes the histogram of method i's scores over the cells
+// with data (PNG).
+func (res *Result) WriteHistogram(w io.Writer, i int) error {
+	m := res.Methods[i]
+	v := make([]float64, 0, len(m.Score.Data))
+	for _, s := range m.Score.Data {
+		v = append(v, float64(s))
+	}
+	p, err := render.HistPlot(v, 40, "Score histogram: "+m.Name)
+	if err != nil {
+		return err
+	}
+	return render.PNG(w, p, plotWidth, plotHeight*3/4)
+}

@@ -141,6 +141,9 @@ func postResult(r *result) {
 		}
 		o := map[string]any{"name": m.Name, "map": mp, "score": sc, "cuts": cuts}
 		transfer = append(transfer, mp.Get("buffer"), sc.Get("buffer"))
+		hist := uint8Array(m.Hist)
+		o["hist"] = hist
+		transfer = append(transfer, hist.Get("buffer"))
 		if m.PA != nil {
 			pa := uint8Array(m.PA)
 			o["pa"] = pa

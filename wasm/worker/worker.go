@@ -17,7 +17,7 @@
 //	{type: "ready"}
 //	{type: "progress", id, stage, fraction, message}
 //	{type: "result", id, report: "<Report JSON>", roc?, losses?, sweep?: PNG bytes,
-//	 methods: [{name, map: PNG bytes, pa?: PNG bytes, score: Float32Array, cuts: [...]}],
+//	 methods: [{name, map: PNG bytes, hist: PNG bytes, pa?: PNG bytes, score: Float32Array, cuts: [...]}],
 //	 geom: {cols, rows, x0, y0, cell, cellY}}
 //	{type: "error", id, message}
 //	{type: "file", id, name, mime, bytes}
@@ -52,6 +52,7 @@ type methodOut struct {
 	Name  string
 	Map   []byte
 	PA    []byte
+	Hist  []byte
 	Score []float32
 	Cuts  []float32
 }
@@ -222,6 +223,11 @@ func runKeep(ctx context.Context, req request, progress func(pipeline.Event)) (*
 			return nil, nil, err
 		}
 		mo.Map = append([]byte(nil), b.Bytes()...)
+		b.Reset()
+		if err := res.WriteHistogram(&b, i); err != nil {
+			return nil, nil, err
+		}
+		mo.Hist = append([]byte(nil), b.Bytes()...)
 		if len(res.Positive) > 0 {
 			b.Reset()
 			if err := res.WritePA(&b, i); err != nil {

@@ -32,7 +32,7 @@ func TestRunDemoMessage(t *testing.T) {
 		t.Fatalf("result id %d, %d methods, roc %d bytes", res.ID, len(res.Methods), len(res.ROC))
 	}
 	for _, m := range res.Methods {
-		if len(m.Score) != res.Cols*res.Rows || len(m.Map) == 0 || len(m.PA) == 0 || len(m.Cuts) != 3 {
+		if len(m.Score) != res.Cols*res.Rows || len(m.Map) == 0 || len(m.Hist) == 0 || len(m.PA) == 0 || len(m.Cuts) != 3 {
 			t.Errorf("%s: %d scores for %d x %d, map %d bytes, pa %d bytes, cuts %v", m.Name, len(m.Score), res.Cols, res.Rows, len(m.Map), len(m.PA), m.Cuts)
 		}
 	}
