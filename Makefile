@@ -7,7 +7,7 @@ WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 ADDR    ?= :8080
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Packages whose tests also run in js/wasm through Node (same code, same numbers).
-WASM_TEST_PKGS := ./core/grid/... ./core/compose/... ./core/eval/... ./core/idw/... ./core/survey/... ./core/baseline/... ./core/pipeline/...
+WASM_TEST_PKGS := ./core/... ./wasm/ui/...
 
 .PHONY: all build serve test deps vet test-native test-wasm test-fuzz bench clean
 
