@@ -85,11 +85,12 @@ function onWorkerMessage(wk, e) {
     case 'result':
       if (state.resultWorker && state.resultWorker !== wk) state.resultWorker.w.terminate();
       state.resultWorker = wk;
+      state.lastRun = state.pendingRun;
       finish();
       showResult(m);
       break;
     case 'error':
-      wk.w.terminate();
+      if (wk !== state.resultWorker) wk.w.terminate(); // a failed re-detection keeps the last result
       finish();
       showError(m.message);
       break;
@@ -337,7 +338,8 @@ function config() {
   if (preset) net.preset = preset;
   if (epochs > 0) net.epochs = epochs;
   if (methods.includes('cnn')) {
-    const [inner, outer] = $('windows').value.split(',').map(Number);
+    const inner = Number($('inner').value);
+    const outer = Number($('outer').value);
     cfg.cnn = { ...net, inner, outer };
     const draws = Number($('draws').value) || 0;
     if (draws > 0) cfg.cnn.draws = draws;
@@ -366,7 +368,9 @@ function applyConfig(cfg) {
   $('epochs').value = net.epochs || 0;
   const cnn = cfg.cnn || {};
   const w = `${cnn.inner || 13},${cnn.outer || 35}`;
-  if ([...$('windows').options].some((o) => o.value === w)) $('windows').value = w;
+  $('windows').value = [...$('windows').options].some((o) => o.value === w) ? w : 'custom';
+  $('inner').value = cnn.inner || 13;
+  $('outer').value = cnn.outer || 35;
   $('draws').value = cnn.draws || 0;
   $('exact').checked = !!cnn.exact;
   $('sweep').checked = !!cnn.sweep;
@@ -404,9 +408,24 @@ async function sha256(bytes) {
   return [...h].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+// onlyWindowsChanged tells whether cfg differs from the last result's run
+// only in the CNN's windows, exact mode or sweep, with the same files: then
+// detection alone is re-run with the trained CNN (no training).
+function onlyWindowsChanged(cfg) {
+  const last = state.lastRun;
+  if (!last || !state.resultWorker || !cfg.cnn || last.files.some((f, i) => f !== state.files[['samples', 'deposits', 'targets'][i]])) return false;
+  const strip = (c) => JSON.stringify({ ...c, cnn: c.cnn ? { ...c.cnn, inner: 0, outer: 0, exact: false, sweep: false } : null });
+  return strip(cfg) === strip(last.cfg) && JSON.stringify(cfg.cnn) !== JSON.stringify(last.cfg.cnn);
+}
+
 async function run() {
   if (!state.files.samples || state.running !== null) return;
   hideError();
+  const cfgNow = config();
+  if (onlyWindowsChanged(cfgNow)) {
+    redetectRun(cfgNow);
+    return;
+  }
   const id = state.nextId++;
   state.running = id;
   $('run').disabled = true;
@@ -423,7 +442,8 @@ async function run() {
     return;
   }
   if (state.running !== id) return; // cancelled while starting
-  const msg = { type: 'run', id, config: JSON.stringify(config()) };
+  state.pendingRun = { cfg: cfgNow, files: [state.files.samples, state.files.deposits, state.files.targets] };
+  const msg = { type: 'run', id, config: JSON.stringify(cfgNow) };
   const transfer = [];
   for (const role of ['samples', 'deposits', 'targets']) {
     const f = state.files[role];
@@ -436,11 +456,30 @@ async function run() {
   wk.w.postMessage(msg, transfer);
 }
 
+// redetectRun asks the worker holding the last result to score its CNN with
+// the new windows.
+function redetectRun(cfg) {
+  const id = state.nextId++;
+  state.running = id;
+  state.runWorker = state.resultWorker;
+  state.pendingRun = { cfg, files: state.lastRun.files };
+  $('run').disabled = true;
+  $('cancel').disabled = false;
+  $('log').replaceChildren();
+  progress('detect', 0, 'new windows: re-running detection with the trained CNN (no training)');
+  state.resultWorker.w.postMessage({ type: 'redetect', id, cnn: JSON.stringify(cfg.cnn) });
+}
+
 function cancel() {
   if (state.running === null) return;
   // A hard cancel: the worker may be deep in a loop; terminate it. The
   // previous result (and its worker, for exports) stays.
   state.runWorker.w.terminate();
+  if (state.runWorker === state.resultWorker) { // a cancelled re-detection took the result's worker with it
+    state.resultWorker = null;
+    state.lastRun = null;
+    $('downloads').hidden = true;
+  }
   finish();
   progress('cancelled', 0, 'cancelled; the previous result is kept');
 }
@@ -453,9 +492,22 @@ function finish() {
   listFiles();
 }
 
+// progress shows the stage, its fraction and, once a stage is under way, an
+// estimate of the time it has left (from its own rate so far).
 function progress(stage, fraction, message) {
+  const now = performance.now();
+  if (stage !== state.stageName) {
+    state.stageName = stage;
+    state.stageStart = now;
+  }
+  let eta = '';
+  const elapsed = (now - state.stageStart) / 1000;
+  if (fraction > 0.02 && fraction < 1 && elapsed > 1) {
+    const left = Math.round(elapsed * (1 - fraction) / fraction);
+    eta = left >= 90 ? ` — about ${Math.round(left / 60)} min left` : ` — about ${left} s left`;
+  }
   $('bar').value = fraction;
-  $('stage').textContent = stage === 'done' ? message : `${stage}: ${message}`;
+  $('stage').textContent = stage === 'done' ? message : `${stage} (${Math.round(100 * fraction)}%): ${message}${eta}`;
   if (fraction >= 1 || stage === 'cancelled') {
     const li = document.createElement('li');
     li.textContent = message;
@@ -612,6 +664,17 @@ function hideError() {
 // ---- start ----------------------------------------------------------------
 
 wireFiles();
+$('windows').addEventListener('change', () => {
+  const v = $('windows').value;
+  if (v === 'custom') return;
+  const [inner, outer] = v.split(',');
+  $('inner').value = inner;
+  $('outer').value = outer;
+});
+for (const id of ['inner', 'outer']) $(id).addEventListener('input', () => {
+  const w = `${$('inner').value},${$('outer').value}`;
+  $('windows').value = [...$('windows').options].some((o) => o.value === w) ? w : 'custom';
+});
 $('run').addEventListener('click', run);
 $('cancel').addEventListener('click', cancel);
 spare.ready.then(() => {

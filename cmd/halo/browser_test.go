@@ -486,7 +486,7 @@ func TestBrowserCNNPool(t *testing.T) {
 	p.eval(`(() => {
 		for (const b of document.querySelectorAll("input[name=method]")) b.checked = b.value === "cnn";
 		document.getElementById("epochs").value = "2";
-		document.getElementById("windows").value = "5,9";
+		document.getElementById("inner").value = "5"; document.getElementById("outer").value = "9";
 		return true; })()`, &ok)
 	p.run(chromedp.Click("#demo", chromedp.ByID))
 	p.waitText("#stage", "done", 5*time.Minute)
@@ -513,6 +513,29 @@ func TestBrowserCNNPool(t *testing.T) {
 		for (const v of s) if (Number.isNaN(v)) n++; return n; })()`, &missing)
 	if want := rep.Data.Cols*rep.Data.Rows - rep.Data.CellsWithData; missing != want {
 		t.Errorf("%d cells without a score, want %d (the cells without data)", missing, want)
+	}
+
+	// New windows re-run detection only: no training stage, same model.
+	p.eval(`(() => { window.stagesSeen = []; const st = document.getElementById("stage");
+		new MutationObserver(() => window.stagesSeen.push(st.textContent)).observe(st, {childList: true, characterData: true, subtree: true});
+		document.getElementById("outer").value = "11"; return true; })()`, &ok)
+	p.run(chromedp.Click("#run", chromedp.ByID))
+	p.waitText("#stage", "done", 3*time.Minute)
+	var stages []string
+	p.eval(`window.stagesSeen`, &stages)
+	for _, s := range stages {
+		if strings.HasPrefix(s, "train") {
+			t.Errorf("changing the windows trained again: %q", s)
+			break
+		}
+	}
+	p.eval(`window.halo.result.report`, &reportJSON)
+	var rep2 pipeline.Report
+	if err := json.Unmarshal([]byte(reportJSON), &rep2); err != nil {
+		t.Fatal(err)
+	}
+	if tr2 := rep2.Methods[0].Training; tr2 == nil || tr2.Windows != [2]int{5, 11} || !strings.Contains(rep2.Methods[0].Note, "without training again") {
+		t.Errorf("after new windows: %+v", rep2.Methods[0])
 	}
 	p.checkOrigin()
 }

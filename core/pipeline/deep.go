@@ -273,9 +273,27 @@ func (r *runner) runCNN() (*grid.Grid, *TrainingReport, string, error) {
 			best, bestAcc, tr.Best = model, dr.FinalAccuracy, d+1
 		}
 	}
-	r.models.cnn = best
+	r.res.cnn = &cnnState{model: best, stack: s}
+	g, err := r.detectCNN(s, best, c, tr)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	note := fmt.Sprintf("CNN (best of %d draws, test-pair accuracy %.3f), windows (%d, %d): %s pairs in %.1f s", c.Draws, bestAcc, c.Inner, c.Outer, count(tr.PairsScored), tr.DetectSeconds)
+	return g, tr, note, nil
+}
+
+// cnnState is what a run keeps of its CNN so that new windows re-run
+// detection only (Redetect), not training.
+type cnnState struct {
+	model *cnn.Model
+	stack *grid.Stack
+}
+
+// detectCNN scores the grid with the dual windows of c (and the sweep).
+func (r *runner) detectCNN(s *grid.Stack, best *cnn.Model, c CNNConfig, tr *TrainingReport) (*grid.Grid, error) {
 	g := grid.New(s.Geom)
 	opt := detect.Options{Inner: c.Inner, Outer: c.Outer, Exact: c.Exact}
+	c = c.withDefaults()
 	tr.Windows = [2]int{c.Inner, c.Outer}
 	tr.Exact = c.Exact
 	tr.PairsScored = detect.Pairs(s, [][2]int{{c.Inner, c.Outer}}, &opt)
@@ -284,25 +302,74 @@ func (r *runner) runCNN() (*grid.Grid, *TrainingReport, string, error) {
 		pool = goroutinePool{}
 	}
 	if err := r.emit("detect", 0, "scoring %s pairs: windows (%d, %d), %s mode, %d workers", count(tr.PairsScored), c.Inner, c.Outer, map[bool]string{true: "exact", false: "fast"}[c.Exact], pool.Size(s.Rows)); err != nil {
-		return nil, nil, "", err
+		return nil, err
 	}
 	t0 := time.Now()
 	tr.Workers = pool.Size(s.Rows)
-	err = pool.Detect(r.ctx, g, s, best, opt, func(done, total int) error {
+	err := pool.Detect(r.ctx, g, s, best, opt, func(done, total int) error {
 		return r.emit("detect", float64(done)/float64(total), "dual-window detection: row %d of %d", done, total)
 	})
 	if err != nil {
-		return nil, nil, "", err
+		return nil, err
 	}
 	tr.DetectSeconds = time.Since(t0).Seconds()
 	tr.PairsPerSecond = float64(tr.PairsScored) / math.Max(tr.DetectSeconds, 1e-9)
+	tr.Sweep = nil
 	if c.Sweep {
 		if err := r.sweep(s, best, opt, tr); err != nil {
-			return nil, nil, "", err
+			return nil, err
 		}
 	}
-	note := fmt.Sprintf("CNN (best of %d draws, test-pair accuracy %.3f), windows (%d, %d): %s pairs in %.1f s", c.Draws, bestAcc, c.Inner, c.Outer, count(tr.PairsScored), tr.DetectSeconds)
-	return g, tr, note, nil
+	return g, nil
+}
+
+// Redetect scores the CNN of an earlier run with other windows (or exact
+// mode, or a sweep) and evaluates again: training is not repeated. It
+// returns a new Result sharing the unchanged parts of res; res itself is not
+// modified. It is an error if res has no CNN.
+func Redetect(ctx context.Context, res *Result, c CNNConfig, prog Progress, pool Pool) (*Result, error) {
+	if res == nil || res.cnn == nil {
+		return nil, fmt.Errorf("no trained CNN to re-run detection with: run the CNN first")
+	}
+	cfg := res.Config
+	prev := cfg.CNN.withDefaults()
+	next := c
+	next.Preset, next.Draws, next.Epochs, next.PairsPerEpoch = prev.Preset, prev.Draws, prev.Epochs, prev.PairsPerEpoch
+	if err := next.validate(); err != nil {
+		return nil, err
+	}
+	cfg.CNN = &next
+	out := *res
+	out.Config = cfg
+	rep := *res.Report
+	rep.Config = cfg
+	rep.Methods = nil
+	rep.Timings = append([]Timing(nil), res.Report.Timings...)
+	out.Report = &rep
+	out.Methods = make([]*Method, len(res.Methods))
+	r := &runner{ctx: ctx, cfg: &cfg, prog: prog, res: &out, rep: &rep, pool: pool, start: time.Now()}
+	for i, m := range res.Methods {
+		mm := *m
+		if m.Name == "cnn" {
+			t0 := time.Now()
+			tr := *m.Stats.Training
+			g, err := r.detectCNN(res.cnn.stack, res.cnn.model, next.withDefaults(), &tr)
+			if err != nil {
+				return nil, err
+			}
+			mm.Score = g
+			mm.Stats.Training = &tr
+			mm.Stats.Seconds = time.Since(t0).Seconds()
+			mm.Stats.Note = fmt.Sprintf("CNN re-scored with windows (%d, %d) without training again: %s pairs in %.1f s", tr.Windows[0], tr.Windows[1], count(tr.PairsScored), tr.DetectSeconds)
+			r.timed("detect cnn (again)", t0)
+		}
+		out.Methods[i] = &mm
+	}
+	if err := r.evaluate(Inputs{}); err != nil {
+		return nil, err
+	}
+	rep.Seconds = time.Since(r.start).Seconds()
+	return &out, nil
 }
 
 func (r *runner) sweep(s *grid.Stack, model *cnn.Model, opt detect.Options, tr *TrainingReport) error {

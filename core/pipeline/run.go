@@ -18,7 +18,6 @@ import (
 	"halo/core/eval"
 	"halo/core/grid"
 	"halo/core/idw"
-	"halo/core/nn/cnn"
 	"halo/core/survey"
 )
 
@@ -73,12 +72,13 @@ type Result struct {
 	Labelled []int // 3x3 labelled cells around deposits
 	Methods  []*Method
 	Report   *Report
+
+	cnn *cnnState // the trained CNN, for Redetect
 }
 
 type runner struct {
 	stacks     map[string]*grid.Stack // standardised clr / ilr of the multivariate elements
 	warnedLeft bool
-	models     struct{ cnn *cnn.Model }
 	pool       Pool
 	ctx        context.Context
 	cfg        *Config

@@ -322,6 +322,10 @@ func (rd *reader) classify() error {
 		var lonlat bool
 		rd.xi, rd.yi, lonlat = coordPair(h)
 		if rd.xi < 0 {
+			if len(h) == 1 {
+				return fmt.Errorf("%w: the header is one column (%s): is the delimiter one of , ; or tab? halo reads those; save the file with one of them between values",
+					ErrNoCoordinates, headerList(h))
+			}
 			return fmt.Errorf("%w: no x/y, easting/northing, XCOO/YCOO or lon/lat columns in the header %s; choose the x and y columns (column preview, or x_column and y_column in the config)",
 				ErrNoCoordinates, headerList(h))
 		}
@@ -543,6 +547,9 @@ func (rd *reader) finish() error {
 	if err := rd.coordinates(); err != nil {
 		return err
 	}
+	if n == 1 {
+		return fmt.Errorf("%w: only 1 sample: halo needs samples spread over an area", ErrEmpty)
+	}
 	if err := rd.elements(); err != nil {
 		return err
 	}
@@ -597,6 +604,10 @@ func (rd *reader) coordinates() error {
 				ErrCoordinates, h[rd.xi], xmin, xmax, h[rd.yi], ymin, ymax, h[rd.yi], h[rd.xi])
 		default:
 			rd.degrees = -1
+			if integers && inDeg(xmin, xmax, 180) && inDeg(ymin, ymax, 90) && xmax-xmin >= 2 && ymax-ymin >= 2 {
+				rd.warnf("coordinates %q, %q read as metres, so the survey is only %g x %g m wide: if they are whole degrees, set coordinates to \"degrees\" (config)",
+					h[rd.xi], h[rd.yi], xmax-xmin, ymax-ymin)
+			}
 		}
 	}
 	if rd.degrees < 0 {

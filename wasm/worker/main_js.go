@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -82,6 +83,18 @@ func handle(m js.Value) {
 		}
 		u := uint8Array(b)
 		post(map[string]any{"type": "file", "id": id, "name": name, "mime": mime, "bytes": u}, []any{u.Get("buffer")})
+	case "redetect":
+		mu.Lock()
+		prev := last
+		mu.Unlock()
+		var c pipeline.CNNConfig
+		if err := json.Unmarshal([]byte(str(m.Get("cnn"))), &c); err != nil {
+			post(map[string]any{"type": "error", "id": id, "message": "redetect: " + err.Error()}, nil)
+			return
+		}
+		start(id, func(ctx context.Context, progress func(pipeline.Event)) (*result, *pipeline.Result, error) {
+			return redetect(ctx, id, prev, c, webPool{}, progress)
+		})
 	case "run":
 		req := request{ID: id, Config: []byte(str(m.Get("config"))), Pool: webPool{}}
 		req.Inputs = pipeline.Inputs{
@@ -89,33 +102,41 @@ func handle(m js.Value) {
 			Deposits: bytesOf(m.Get("deposits")), DepositsName: str(m.Get("depositsName")),
 			Targets: bytesOf(m.Get("targets")), TargetsName: str(m.Get("targetsName")),
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		mu.Lock()
-		cancels[id] = cancel
-		mu.Unlock()
-		go func() {
-			defer func() {
-				mu.Lock()
-				delete(cancels, id)
-				mu.Unlock()
-				cancel()
-				if p := recover(); p != nil {
-					post(map[string]any{"type": "error", "id": id, "message": fmt.Sprintf("internal error (please report it with your file): %v\n%s", p, debug.Stack())}, nil)
-				}
-			}()
-			res, kept, err := runKeep(ctx, req, func(e pipeline.Event) {
-				post(map[string]any{"type": "progress", "id": id, "stage": e.Stage, "fraction": e.Fraction, "message": e.Message}, nil)
-			})
-			if err != nil {
-				post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
-				return
-			}
-			mu.Lock()
-			last = kept
-			mu.Unlock()
-			postResult(res)
-		}()
+		start(id, func(ctx context.Context, progress func(pipeline.Event)) (*result, *pipeline.Result, error) {
+			return runKeep(ctx, req, progress)
+		})
 	}
+}
+
+// start runs job in a goroutine with progress messages, a cancel function
+// under id, and the result (kept for exports) or the error posted back.
+func start(id int, job func(context.Context, func(pipeline.Event)) (*result, *pipeline.Result, error)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	mu.Lock()
+	cancels[id] = cancel
+	mu.Unlock()
+	go func() {
+		defer func() {
+			mu.Lock()
+			delete(cancels, id)
+			mu.Unlock()
+			cancel()
+			if p := recover(); p != nil {
+				post(map[string]any{"type": "error", "id": id, "message": fmt.Sprintf("internal error (please report it with your file): %v\n%s", p, debug.Stack())}, nil)
+			}
+		}()
+		res, kept, err := job(ctx, func(e pipeline.Event) {
+			post(map[string]any{"type": "progress", "id": id, "stage": e.Stage, "fraction": e.Fraction, "message": e.Message}, nil)
+		})
+		if err != nil {
+			post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
+			return
+		}
+		mu.Lock()
+		last = kept
+		mu.Unlock()
+		postResult(res)
+	}()
 }
 
 func uint8Array(b []byte) js.Value {

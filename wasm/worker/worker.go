@@ -11,6 +11,7 @@
 //	{type: "cancel", id}
 //	{type: "export", id, method: index, format: "png"|"tif"|"asc"|"csv"}  (of the last result)
 //	{type: "preview", id, config, samples: ArrayBuffer, samplesName}
+//	{type: "redetect", id, cnn: "<CNNConfig JSON>"}  (new windows for the last result's CNN)
 //
 // Messages to the page:
 //
@@ -178,8 +179,29 @@ func runKeep(ctx context.Context, req request, progress func(pipeline.Event)) (*
 		}
 		return nil, nil, err
 	}
+	return resultOf(req.ID, res, progress)
+}
+
+// redetect re-scores the CNN of res with new windows (pipeline.Redetect):
+// detection only, no training.
+func redetect(ctx context.Context, id int, res *pipeline.Result, c pipeline.CNNConfig, pool pipeline.Pool, progress func(pipeline.Event)) (*result, *pipeline.Result, error) {
+	next, err := pipeline.Redetect(ctx, res, c, pipeline.ProgressFunc(func(e pipeline.Event) error {
+		progress(e)
+		return nil
+	}), pool)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return nil, nil, fmt.Errorf("cancelled")
+		}
+		return nil, nil, err
+	}
+	return resultOf(id, next, progress)
+}
+
+// resultOf renders the maps and plots of res into a result message.
+func resultOf(id int, res *pipeline.Result, progress func(pipeline.Event)) (*result, *pipeline.Result, error) {
 	progress(pipeline.Event{Stage: "render", Fraction: 0, Message: "drawing maps and plots"})
-	out := &result{ID: req.ID, Cols: res.Geom.Cols, Rows: res.Geom.Rows, X0: res.Geom.X0, Y0: res.Geom.Y0, Cell: res.Geom.Cell, CellY: res.Geom.Height()}
+	out := &result{ID: id, Cols: res.Geom.Cols, Rows: res.Geom.Rows, X0: res.Geom.X0, Y0: res.Geom.Y0, Cell: res.Geom.Cell, CellY: res.Geom.Height()}
 	var b bytes.Buffer
 	if err := res.Report.WriteJSON(&b); err != nil {
 		return nil, nil, err
