@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
+
+	"halo/core/nn/blas32"
 )
 
 // ErrNotFinite is wrapped by the error Train returns when a loss or a
@@ -58,7 +60,7 @@ func Train(ctx context.Context, x []float32, d int, cfg Config, rng *rand.Rand, 
 	batch := min(cfg.Batch, per)
 	nb := per / batch
 
-	plugBLAS()
+	blas32.UseInGorgonia()
 	nt := newNets(cfg.Arch, d, cfg.SpectralNorm, rng)
 	xb := make([]float32, batch*d)
 	dis, ge, err := newSteps(nt, batch, xb, cfg)

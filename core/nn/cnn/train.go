@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 
 	"gorgonia.org/gorgonia"
+
+	"halo/core/nn/blas32"
 )
 
 // Pairs is a set of labelled pixel pairs: row i of X (D values) is the
@@ -120,7 +122,7 @@ func Train(ctx context.Context, train, test Pairs, cfg TrainConfig, rng *rand.Ra
 	if err := cfg.Arch.Validate(train.D); err != nil {
 		return nil, hist, err
 	}
-	plugBLAS()
+	blas32.UseInGorgonia()
 
 	model := NewModel(cfg.Arch, train.D)
 	heNormal(model, rng)

@@ -10,6 +10,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"halo/core/nn/blas32"
 )
 
 // Arch holds the layer widths. A zero Arch means DefaultArch.
@@ -295,7 +297,7 @@ func Train(ctx context.Context, x []float32, d int, cfg Config, rng *rand.Rand, 
 	}
 	batch := min(cfg.Batch, per)
 	nb := per / batch
-	plugBLAS()
+	blas32.UseInGorgonia()
 	xb := make([]float32, batch*d)
 	gr, err := buildGraph(d, cfg.Arch, batch, xb, cfg.Beta, rng)
 	if err != nil {
