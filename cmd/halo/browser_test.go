@@ -539,3 +539,40 @@ func TestBrowserCNNPool(t *testing.T) {
 	}
 	p.checkOrigin()
 }
+
+// TestBrowserALADVAE trains ALAD and the VAE briefly on the demo in the page;
+// scoring is split over navigator.hardwareConcurrency sub-workers.
+func TestBrowserALADVAE(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	p := openPage(t, 5*time.Minute)
+	var ok bool
+	p.eval(`(() => {
+		for (const b of document.querySelectorAll("input[name=method]")) b.checked = b.value === "alad" || b.value === "vae";
+		document.getElementById("epochs").value = "1";
+		return true; })()`, &ok)
+	p.run(chromedp.Click("#demo", chromedp.ByID))
+	p.waitText("#stage", "done", 4*time.Minute)
+	var reportJSON string
+	p.eval(`window.halo.result.report`, &reportJSON)
+	var rep pipeline.Report
+	if err := json.Unmarshal([]byte(reportJSON), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var hc int
+	p.eval(`navigator.hardwareConcurrency`, &hc)
+	if len(rep.Methods) != 2 {
+		t.Fatalf("methods %+v", rep.Methods)
+	}
+	for _, m := range rep.Methods {
+		if !(m.AUC > 0.5) || m.Training == nil || len(m.Training.Losses) == 0 || !strings.Contains(m.Note, fmt.Sprintf("on %d workers", hc)) {
+			t.Errorf("%s: AUC %.3f, note %q, training %+v", m.Name, m.AUC, m.Note, m.Training)
+		}
+	}
+	var lossPlot bool
+	p.eval(`!document.getElementById("losses").hidden`, &lossPlot)
+	if !lossPlot {
+		t.Error("no loss plot shown")
+	}
+}

@@ -72,6 +72,62 @@ type Pool interface {
 	// Size returns how many workers share a detection of rows rows.
 	Size(rows int) int
 	Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error
+	// Score scores the rows of x (rows of d values) with a marshalled model
+	// of kind "alad" or "vae" (ScoreRows), splitting the rows over workers.
+	Score(ctx context.Context, kind string, model []byte, x []float32, d int) ([]float32, error)
+}
+
+// ScoreRows scores the rows of x (rows of d values) with a marshalled
+// ALAD ("alad") or VAE ("vae") model: what each worker of a Pool does.
+func ScoreRows(kind string, model []byte, x []float32, d int) ([]float32, error) {
+	if d <= 0 || len(x)%d != 0 {
+		return nil, fmt.Errorf("score: %d values are not rows of %d", len(x), d)
+	}
+	dst := make([]float32, len(x)/d)
+	switch kind {
+	case "alad":
+		var m alad.Model
+		if err := m.UnmarshalBinary(model); err != nil {
+			return nil, err
+		}
+		m.Score(dst, x)
+	case "vae":
+		var m vae.Model
+		if err := m.UnmarshalBinary(model); err != nil {
+			return nil, err
+		}
+		m.Score(dst, x)
+	default:
+		return nil, fmt.Errorf("score: unknown model kind %q", kind)
+	}
+	return dst, nil
+}
+
+func (p goroutinePool) Score(ctx context.Context, kind string, model []byte, x []float32, d int) ([]float32, error) {
+	rows := len(x) / max(d, 1)
+	n := p.Size(rows)
+	out := make([]float32, rows)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for w := 0; w < n; w++ {
+		lo, hi := rows*w/n, rows*(w+1)/n
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			sc, err := ScoreRows(kind, model, x[lo*d:hi*d], d)
+			if err == nil {
+				copy(out[lo:hi], sc)
+			}
+			errs[w] = err
+		}(w)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, ctx.Err()
 }
 
 // goroutinePool splits rows over GOMAXPROCS goroutines, one Scorer each.
@@ -466,8 +522,11 @@ func (r *runner) runALAD() (*grid.Grid, *TrainingReport, string, error) {
 	for _, l := range hist.Epochs {
 		tr.Losses = appendLoss(tr.Losses, []string{"Dxz", "Dxx", "Dzz", "G", "E"}, []float64{l.Dxz, l.Dxx, l.Dzz, l.G, l.E})
 	}
-	g := r.scoreCells(s, idx, func(dst, x []float32) { model.Score(dst, x) })
-	return g, tr, fmt.Sprintf("ALAD: %d epochs (%s), scored %s cells", len(hist.Epochs), hist.StopReason, count(len(idx))), nil
+	g, err := r.scoreCells(s, idx, x, "alad", model)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return g, tr, fmt.Sprintf("ALAD: %d epochs (%s), scored %s cells on %d workers", len(hist.Epochs), hist.StopReason, count(len(idx)), r.poolOrDefault().Size(len(idx))), nil
 }
 
 // runVAE trains the VAE baseline on 70% of the cells and scores every cell.
@@ -504,29 +563,40 @@ func (r *runner) runVAE() (*grid.Grid, *TrainingReport, string, error) {
 	for _, l := range hist.Epochs {
 		tr.Losses = appendLoss(tr.Losses, []string{"reconstruction", "KL"}, []float64{l.Recon, l.KL})
 	}
-	g := r.scoreCells(s, idx, func(dst, x []float32) { model.Score(dst, x) })
-	return g, tr, fmt.Sprintf("VAE: %d epochs, scored %s cells", len(hist.Epochs), count(len(idx))), nil
+	g, err := r.scoreCells(s, idx, x, "vae", model)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return g, tr, fmt.Sprintf("VAE: %d epochs, scored %s cells on %d workers", len(hist.Epochs), count(len(idx)), r.poolOrDefault().Size(len(idx))), nil
 }
 
-// scoreCells scores the valid cells idx of s in blocks with score and
-// returns the grid.
-func (r *runner) scoreCells(s *grid.Stack, idx []int, score func(dst, x []float32)) *grid.Grid {
-	g := grid.New(s.Geom)
-	d := s.D()
-	const block = 1024
-	x := make([]float32, block*d)
-	dst := make([]float32, block)
-	for lo := 0; lo < len(idx); lo += block {
-		hi := min(lo+block, len(idx))
-		for k, i := range idx[lo:hi] {
-			copy(x[k*d:(k+1)*d], s.CellValues(i))
-		}
-		score(dst[:hi-lo], x[:(hi-lo)*d])
-		for k, i := range idx[lo:hi] {
-			g.Data[i] = dst[k]
-		}
+func (r *runner) poolOrDefault() Pool {
+	if r.pool == nil {
+		return goroutinePool{}
 	}
-	return g
+	return r.pool
+}
+
+// scoreCells scores the rows x of the valid cells idx of s with a trained
+// model (alad or vae), split over the pool's workers, and returns the grid.
+func (r *runner) scoreCells(s *grid.Stack, idx []int, x []float32, kind string, model interface{ MarshalBinary() ([]byte, error) }) (*grid.Grid, error) {
+	mb, err := model.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	pool := r.poolOrDefault()
+	if err := r.emit("score "+kind, 0, "scoring %s cells on %d workers", count(len(idx)), pool.Size(len(idx))); err != nil {
+		return nil, err
+	}
+	sc, err := pool.Score(r.ctx, kind, mb, x, s.D())
+	if err != nil {
+		return nil, err
+	}
+	g := grid.New(s.Geom)
+	for k, i := range idx {
+		g.Data[i] = sc[k]
+	}
+	return g, r.emit("score "+kind, 1, "scored %s cells", count(len(idx)))
 }
 
 // appendLoss appends one epoch's values to the named curves (made in the

@@ -72,6 +72,8 @@ func handle(m js.Value) {
 		post(map[string]any{"type": "preview", "id": id, "preview": string(b)}, nil)
 	case "detect":
 		handleDetect(m)
+	case "score":
+		handleScore(m)
 	case "export":
 		mu.Lock()
 		res := last

@@ -10,6 +10,7 @@ import (
 	"halo/core/detect"
 	"halo/core/grid"
 	"halo/core/nn/cnn"
+	"halo/core/pipeline"
 )
 
 // webPool splits dual-window detection by rows over sub-workers (nested
@@ -23,10 +24,110 @@ type poolEvent struct {
 	worker int
 	done   int    // progress: rows done by this worker
 	data   []byte // result bytes (float32 little-endian), when final
+	final  bool
 	err    error
 }
 
 func (webPool) Size(rows int) int { return poolSize(rows) }
+
+// Score splits the rows of x over sub-workers, each scoring its share with
+// the marshalled model (pipeline.ScoreRows).
+func (webPool) Score(ctx context.Context, kind string, model []byte, x []float32, d int) ([]float32, error) {
+	rows := len(x) / max(d, 1)
+	n := poolSize(rows)
+	ranges := make([][2]int, n)
+	for w := range ranges {
+		ranges[w] = [2]int{rows * w / n, rows * (w + 1) / n}
+	}
+	modelJS := uint8Array(model)
+	out := make([]float32, rows)
+	err := runSubWorkers(ctx, n, func(w int) map[string]any {
+		r := ranges[w]
+		return map[string]any{"type": "score", "id": w, "kind": kind, "d": d,
+			"model": modelJS.Call("slice"), "x": uint8Array(float32Bytes(x[r[0]*d : r[1]*d]))}
+	}, func(w int, data []byte) error {
+		r := ranges[w]
+		if len(data) != 4*(r[1]-r[0]) {
+			return fmt.Errorf("scoring worker %d returned %d bytes, want %d", w+1, len(data), 4*(r[1]-r[0]))
+		}
+		copy(out[r[0]:r[1]], bytesFloat32(data))
+		return nil
+	}, nil)
+	return out, err
+}
+
+// runSubWorkers starts n sub-workers, posts each the request made by req
+// once it is ready, and hands each final result (the bytes of a "detected"
+// or "scored" message) to done; progress (may be nil) gets the rows done
+// per worker. It returns the first error and terminates the workers.
+func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, done func(w int, data []byte) error, progress func(w, rows int) error) error {
+	mod := js.Global().Get("self").Get("haloModule")
+	if mod.IsUndefined() {
+		return fmt.Errorf("worker pool: the compiled module is not available in the worker")
+	}
+	events := make(chan poolEvent, 64*n)
+	workers := make([]js.Value, n)
+	funcs := make([]js.Func, n)
+	defer func() {
+		for i := range workers {
+			if !workers[i].IsUndefined() {
+				workers[i].Call("terminate")
+				funcs[i].Release()
+			}
+		}
+	}()
+	for w := 0; w < n; w++ {
+		wk := js.Global().Get("Worker").New("worker.js")
+		w := w
+		funcs[w] = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			m := args[0].Get("data")
+			if m.IsUndefined() { // an ErrorEvent
+				events <- poolEvent{worker: w, err: fmt.Errorf("worker %d failed: %s", w+1, args[0].Get("message").String())}
+				return nil
+			}
+			switch m.Get("type").String() {
+			case "ready":
+				wk.Call("postMessage", req(w))
+			case "progress":
+				select {
+				case events <- poolEvent{worker: w, done: m.Get("done").Int()}:
+				default: // progress is advisory; never block the event loop
+				}
+			case "detected", "scored":
+				events <- poolEvent{worker: w, data: bytesOf(m.Get("data")), final: true}
+			case "error", "fatal":
+				events <- poolEvent{worker: w, err: fmt.Errorf("worker %d: %s", w+1, m.Get("message").String())}
+			}
+			return nil
+		})
+		wk.Set("onmessage", funcs[w])
+		wk.Set("onerror", funcs[w])
+		workers[w] = wk
+		wk.Call("postMessage", map[string]any{"type": "init", "module": mod})
+	}
+	finished := 0
+	for finished < n {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case e := <-events:
+			switch {
+			case e.err != nil:
+				return e.err
+			case e.final:
+				if err := done(e.worker, e.data); err != nil {
+					return err
+				}
+				finished++
+			case progress != nil:
+				if err := progress(e.worker, e.done); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
 
 func poolSize(rows int) int {
 	n := js.Global().Get("navigator").Get("hardwareConcurrency").Int()
@@ -40,10 +141,6 @@ func poolSize(rows int) int {
 }
 
 func (webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
-	mod := js.Global().Get("self").Get("haloModule")
-	if mod.IsUndefined() {
-		return fmt.Errorf("detection pool: the compiled module is not available in the worker")
-	}
 	mb, err := model.MarshalBinary()
 	if err != nil {
 		return err
@@ -56,83 +153,58 @@ func (webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model 
 		names[i] = nm
 	}
 	geom := map[string]any{"cols": s.Cols, "rows": s.Rows, "x0": s.X0, "y0": s.Y0, "cell": s.Cell, "cellY": s.CellY}
-	events := make(chan poolEvent, 64*n)
-	workers := make([]js.Value, n)
-	funcs := make([]js.Func, n)
 	ranges := make([][2]int, n)
-	defer func() {
-		for i := range workers {
-			workers[i].Call("terminate")
-			funcs[i].Release()
-		}
-	}()
-	for w := 0; w < n; w++ {
+	for w := range ranges {
 		ranges[w] = [2]int{s.Rows * w / n, s.Rows * (w + 1) / n}
-		wk := js.Global().Get("Worker").New("worker.js")
-		w := w
-		funcs[w] = js.FuncOf(func(_ js.Value, args []js.Value) any {
-			m := args[0].Get("data")
-			switch m.Get("type").String() {
-			case "ready":
-				req := map[string]any{
-					"type": "detect", "id": w, "geom": geom, "names": names,
-					"stack": stack.Call("slice"), "model": modelJS.Call("slice"),
-					"opt": map[string]any{"inner": opt.Inner, "outer": opt.Outer, "exact": opt.Exact,
-						"ringStep": opt.RingStep, "shellPairs": opt.ShellPairs, "batch": opt.Batch,
-						"from": ranges[w][0], "to": ranges[w][1]},
-				}
-				wk.Call("postMessage", req)
-			case "progress":
-				select {
-				case events <- poolEvent{worker: w, done: m.Get("done").Int()}:
-				default: // progress is advisory; never block the event loop
-				}
-			case "detected":
-				events <- poolEvent{worker: w, data: bytesOf(m.Get("data"))}
-			case "error", "fatal":
-				events <- poolEvent{worker: w, err: fmt.Errorf("detection worker %d: %s", w+1, m.Get("message").String())}
-			}
+	}
+	rowsDone := make([]int, n)
+	report := func() error {
+		if progress == nil {
 			return nil
-		})
-		wk.Set("onmessage", funcs[w])
-		wk.Set("onerror", funcs[w])
-		workers[w] = wk
-		wk.Call("postMessage", map[string]any{"type": "init", "module": mod})
-	}
-	done := make([]int, n)
-	finished := 0
-	for finished < n {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case e := <-events:
-			switch {
-			case e.err != nil:
-				return e.err
-			case e.data != nil:
-				r := ranges[e.worker]
-				want := (r[1] - r[0]) * s.Cols
-				if len(e.data) != 4*want {
-					return fmt.Errorf("detection worker %d returned %d bytes, want %d", e.worker+1, len(e.data), 4*want)
-				}
-				copy(dst.Data[r[0]*s.Cols:r[1]*s.Cols], bytesFloat32(e.data))
-				done[e.worker] = r[1] - r[0]
-				finished++
-			default:
-				done[e.worker] = e.done
-			}
-			if progress != nil {
-				sum := 0
-				for _, d := range done {
-					sum += d
-				}
-				if err := progress(sum, s.Rows); err != nil {
-					return err
-				}
-			}
 		}
+		sum := 0
+		for _, d := range rowsDone {
+			sum += d
+		}
+		return progress(sum, s.Rows)
 	}
-	return nil
+	return runSubWorkers(ctx, n, func(w int) map[string]any {
+		return map[string]any{
+			"type": "detect", "id": w, "geom": geom, "names": names,
+			"stack": stack.Call("slice"), "model": modelJS.Call("slice"),
+			"opt": map[string]any{"inner": opt.Inner, "outer": opt.Outer, "exact": opt.Exact,
+				"ringStep": opt.RingStep, "shellPairs": opt.ShellPairs, "batch": opt.Batch,
+				"from": ranges[w][0], "to": ranges[w][1]},
+		}
+	}, func(w int, data []byte) error {
+		r := ranges[w]
+		if want := (r[1] - r[0]) * s.Cols; len(data) != 4*want {
+			return fmt.Errorf("detection worker %d returned %d bytes, want %d", w+1, len(data), 4*want)
+		}
+		copy(dst.Data[r[0]*s.Cols:r[1]*s.Cols], bytesFloat32(data))
+		rowsDone[w] = r[1] - r[0]
+		return report()
+	}, func(w, rows int) error {
+		rowsDone[w] = rows
+		return report()
+	})
+}
+
+// handleScore serves a "score" message in a sub-worker.
+func handleScore(m js.Value) {
+	id := m.Get("id").Int()
+	kind, d := m.Get("kind").String(), m.Get("d").Int()
+	model := bytesOf(m.Get("model"))
+	x := bytesFloat32(bytesOf(m.Get("x")))
+	go func() {
+		out, err := pipeline.ScoreRows(kind, model, x, d)
+		if err != nil {
+			post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
+			return
+		}
+		u := uint8Array(float32Bytes(out))
+		post(map[string]any{"type": "scored", "id": id, "data": u}, []any{u.Get("buffer")})
+	}()
 }
 
 // handleDetect serves a "detect" message in a sub-worker.
