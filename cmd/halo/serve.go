@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/andybalholm/brotli"
 )
 
 func serveCmd(args []string, stdout, stderr io.Writer) int {
@@ -26,11 +28,20 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "halo serve:", err)
 		return 1
 	}
-	if n, err := precompress(filepath.Join(*root, "build")); err != nil {
+	if n, err := precompress(filepath.Join(*root, "build"), gzipLevel9); err != nil {
 		fmt.Fprintln(stderr, "halo serve: compressing build/:", err)
 	} else if n > 0 {
 		fmt.Fprintf(stdout, "halo: compressed %d files in build/ (gzip -9)\n", n)
 	}
+	// Brotli is smaller still but slow to make (about half a minute for the
+	// worker): made in the background; gzip is served until it is there.
+	go func() {
+		if n, err := precompress(filepath.Join(*root, "build"), brotliQ9); err != nil {
+			fmt.Fprintln(stderr, "halo serve: brotli:", err)
+		} else if n > 0 {
+			fmt.Fprintf(stdout, "halo: compressed %d files in build/ (brotli)\n", n)
+		}
+	}()
 	fmt.Fprintf(stdout, "halo: serving %s on http://localhost%s\n", *root, portOf(*addr))
 	srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	if err := srv.ListenAndServe(); err != nil {
@@ -119,10 +130,31 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeFile(w, r, full)
 }
 
-// precompress writes X.gz beside every .wasm and .js file X of dir that has
-// no .gz newer than itself, so the site can serve the compressed bytes
-// (Content-Encoding: gzip) without compressing on every request.
-func precompress(dir string) (int, error) {
+// encoder is a precompression: the file extension it writes and how.
+type encoder struct {
+	ext    string
+	encode func(w io.Writer, b []byte) error
+}
+
+var (
+	gzipLevel9 = encoder{".gz", func(w io.Writer, b []byte) error {
+		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
+		zw.Write(b)
+		return zw.Close()
+	}}
+	brotliQ9 = encoder{".br", func(w io.Writer, b []byte) error {
+		bw := brotli.NewWriterOptions(w, brotli.WriterOptions{Quality: 9, LGWin: 24})
+		bw.Write(b)
+		return bw.Close()
+	}}
+)
+
+// precompress writes X.gz (or X.br) beside every .wasm and .js file X of dir
+// that has no such file newer than itself, so the site serves compressed
+// bytes (Content-Encoding) without compressing on every request. A file is
+// written under a temporary name and renamed, so it is never served half
+// written.
+func precompress(dir string, enc encoder) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return 0, err
@@ -138,7 +170,7 @@ func precompress(dir string) (int, error) {
 		if err != nil {
 			return n, err
 		}
-		if gz, err := os.Stat(src + ".gz"); err == nil && !gz.ModTime().Before(st.ModTime()) {
+		if c, err := os.Stat(src + enc.ext); err == nil && !c.ModTime().Before(st.ModTime()) {
 			continue
 		}
 		b, err := os.ReadFile(src)
@@ -146,12 +178,14 @@ func precompress(dir string) (int, error) {
 			return n, err
 		}
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(b)
-		if err := zw.Close(); err != nil {
+		if err := enc.encode(&buf, b); err != nil {
 			return n, err
 		}
-		if err := os.WriteFile(src+".gz", buf.Bytes(), 0o644); err != nil {
+		tmp := src + enc.ext + ".tmp"
+		if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+			return n, err
+		}
+		if err := os.Rename(tmp, src+enc.ext); err != nil {
 			return n, err
 		}
 		n++

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 )
 
 // testSite makes a minimal project folder with a page and a build folder.
@@ -33,11 +35,13 @@ func testSite(t *testing.T) string {
 
 func TestSiteServes(t *testing.T) {
 	root := testSite(t)
-	if n, err := precompress(filepath.Join(root, "build")); err != nil || n != 1 {
-		t.Fatalf("precompress: %d files, %v", n, err)
-	}
-	if n, _ := precompress(filepath.Join(root, "build")); n != 0 {
-		t.Errorf("precompress again: %d files, want 0 (up to date)", n)
+	for _, enc := range []encoder{gzipLevel9, brotliQ9} {
+		if n, err := precompress(filepath.Join(root, "build"), enc); err != nil || n != 1 {
+			t.Fatalf("precompress %s: %d files, %v", enc.ext, n, err)
+		}
+		if n, _ := precompress(filepath.Join(root, "build"), enc); n != 0 {
+			t.Errorf("precompress %s again: %d files, want 0 (up to date)", enc.ext, n)
+		}
 	}
 	h, err := newSite(root)
 	if err != nil {
@@ -52,7 +56,8 @@ func TestSiteServes(t *testing.T) {
 	}{
 		{"/", "", 200, "text/html; charset=utf-8", ""},
 		{"/web/app.js", "", 200, "text/javascript; charset=utf-8", ""},
-		{"/build/worker.wasm", "gzip, br", 200, "application/wasm", "gzip"},
+		{"/build/worker.wasm", "gzip, br", 200, "application/wasm", "br"},
+		{"/build/worker.wasm", "gzip", 200, "application/wasm", "gzip"},
 		{"/build/worker.wasm", "", 200, "application/wasm", ""},
 		{"/secret.txt", "", 404, "", ""},
 		{"/.git/config", "", 404, "", ""},
@@ -83,12 +88,18 @@ func TestSiteServes(t *testing.T) {
 		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "unsafe-eval'") && !strings.Contains(csp, "wasm-unsafe-eval") {
 			t.Errorf("%s: CSP %q", tc.path, csp)
 		}
-		if tc.cenc == "gzip" {
+		var plain []byte
+		switch tc.cenc {
+		case "gzip":
 			zr, err := gzip.NewReader(strings.NewReader(string(body)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			plain, _ := io.ReadAll(zr)
+			plain, _ = io.ReadAll(zr)
+		case "br":
+			plain, _ = io.ReadAll(brotli.NewReader(strings.NewReader(string(body))))
+		}
+		if tc.cenc != "" {
 			if len(plain) != 4000 {
 				t.Errorf("%s: %d bytes after gunzip, want 4000", tc.path, len(plain))
 			}
