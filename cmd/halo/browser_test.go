@@ -131,8 +131,10 @@ func openPage(t *testing.T, timeout time.Duration) *page {
 			p.mu.Unlock()
 		}
 	})
+	t0 := time.Now()
 	p.run(network.Enable(), chromedp.Navigate(srv.URL+"/"))
 	p.waitText("#stage", "Ready", 60*time.Second)
+	t.Logf("page load to a ready compute engine: %.1f s", time.Since(t0).Seconds())
 	return p
 }
 
