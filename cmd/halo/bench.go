@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"halo/core/bench"
+	"halo/core/pipeline/bench"
 )
 
 // benchReport is the JSON file of `halo bench`: the native results and,

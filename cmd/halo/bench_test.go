@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"halo/core/bench"
+	"halo/core/pipeline/bench"
 )
 
 // TestBenchCmd runs `halo bench --quick` on a reduced paper workload and

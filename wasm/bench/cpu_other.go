@@ -2,5 +2,5 @@
 
 package main
 
-// cpuClock is nil natively: core/bench reads the process's CPU time itself.
+// cpuClock is nil natively: core/pipeline/bench reads the process's CPU time itself.
 var cpuClock func() float64

@@ -1,4 +1,4 @@
-// Command bench runs the halo/core/bench workloads and prints their results
+// Command bench runs the halo/core/pipeline/bench workloads and prints their results
 // as JSON (a list of bench.Result) on standard output. It is built for
 // js/wasm and run under Node by `halo bench --wasm`:
 //
@@ -18,7 +18,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"halo/core/bench"
+	"halo/core/pipeline/bench"
 )
 
 func main() {

@@ -3,8 +3,8 @@ package bench_test
 import (
 	"fmt"
 
-	"halo/core/bench"
 	"halo/core/nn/alad"
+	"halo/core/pipeline/bench"
 )
 
 // The arithmetic of one ALAD training sample at 39 elements: the W paper's
