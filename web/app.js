@@ -591,7 +591,7 @@ function showResult(m) {
     tbody.append(tr);
   }
   $('table').hidden = false;
-  for (const [id, bytes] of [['roc', m.roc], ['losses', m.losses], ['windows-plot', m.sweep]]) {
+  for (const [id, bytes] of [['roc', m.roc], ['pa-all', m.paAll], ['losses', m.losses], ['windows-plot', m.sweep]]) {
     if (bytes) $(id).src = blobURL(bytes, 'image/png');
     $(id).hidden = !bytes;
   }

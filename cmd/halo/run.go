@@ -218,10 +218,8 @@ func writeOutputs(dir string, res *pipeline.Result) error {
 		if err := write("roc.png", res.WriteROC); err != nil {
 			return err
 		}
-		if len(res.Methods) > 0 {
-			if err := write("pa.png", func(w io.Writer) error { return res.WritePA(w, 0) }); err != nil {
-				return err
-			}
+		if err := write("pa.png", res.WritePACompare); err != nil {
+			return err
 		}
 	}
 	if res.HasLosses() {

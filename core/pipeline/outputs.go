@@ -75,6 +75,28 @@ func (res *Result) WritePA(w io.Writer, i int) error {
 	return render.PNG(w, p, plotWidth, plotHeight)
 }
 
+// WritePACompare writes the prediction-area curves of every method on one
+// plot (PNG): share of deposits against share of area, with the line
+// P = 1 - A whose crossings are the P-A intersections (render.CapturePlot).
+func (res *Result) WritePACompare(w io.Writer) error {
+	var curves []render.Curve
+	for _, m := range res.Methods {
+		if len(m.PA.T) == 0 {
+			continue
+		}
+		curves = append(curves, render.Curve{Name: m.Name, X: m.PA.A, Y: m.PA.P,
+			Label: fmt.Sprintf("%s (P = %.0f%% at %.0f%% of the area)", m.Name, 100*m.Stats.PA.PredictionRate, 100*m.Stats.PA.Area)})
+	}
+	if len(curves) == 0 {
+		return fmt.Errorf("no P-A plot: no deposits or target areas were given")
+	}
+	p, err := render.CapturePlot(curves, "Prediction-area, all methods")
+	if err != nil {
+		return err
+	}
+	return render.PNG(w, p, plotWidth, plotHeight)
+}
+
 // WriteASCII writes the score grid of method i as an ESRI ASCII grid.
 func (res *Result) WriteASCII(w io.Writer, i int) error {
 	return grid.WriteASCII(w, res.Methods[i].Score)

@@ -177,6 +177,49 @@ func ROCPlot(curves []Curve, title string) (*plot.Plot, error) {
 	return p, nil
 }
 
+// CapturePlot draws, for several methods on one plot, the share of deposits
+// (y) against the share of the area (x) ranked by score: each curve is a
+// method's P(t) against A(t) over its thresholds t, so methods with
+// different score scales compare directly. The line P = 1 - A is drawn: a
+// curve crosses it at the method's prediction-area intersection (Yousefi &
+// Carranza 2015), where prediction rate P and occupied area 1 - P. X and Y
+// of the curves are shares in [0, 1].
+func CapturePlot(curves []Curve, title string) (*plot.Plot, error) {
+	if len(curves) == 0 {
+		return nil, ErrNoData
+	}
+	p := newPlot(title, "Share of the area with score >= t", "Share of deposits with score >= t")
+	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
+	ticks := plot.ConstantTicks(unitTicks(0.2, 1))
+	p.X.Tick.Marker, p.Y.Tick.Marker = ticks, ticks
+	anti, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 1}, {X: 1, Y: 0}})
+	if err != nil {
+		return nil, err
+	}
+	anti.LineStyle = draw.LineStyle{Color: refColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+	p.Add(anti)
+	for i, c := range curves {
+		xy, err := xyOf(c)
+		if err != nil {
+			return nil, err
+		}
+		l, err := plotter.NewLine(xy)
+		if err != nil {
+			return nil, err
+		}
+		l.LineStyle = lineStyle(i)
+		p.Add(l)
+		name := c.Label
+		if name == "" {
+			name = c.Name
+		}
+		p.Legend.Add(name, l)
+	}
+	p.Legend.Add("P = 1 - A (P-A intersection)", anti)
+	p.Legend.Top, p.Legend.Left = false, false
+	return p, nil
+}
+
 // unitTicks returns labelled major ticks every step from 0 to top, with
 // labels of as many decimals as step needs.
 func unitTicks(step, top float64) []plot.Tick {

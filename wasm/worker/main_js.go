@@ -194,7 +194,7 @@ func postResult(r *result) {
 	for _, f := range []struct {
 		key string
 		b   []byte
-	}{{"roc", r.ROC}, {"losses", r.Losses}, {"sweep", r.Sweep}} {
+	}{{"roc", r.ROC}, {"paAll", r.PAAll}, {"losses", r.Losses}, {"sweep", r.Sweep}} {
 		if f.b != nil {
 			u := uint8Array(f.b)
 			msg[f.key] = u

@@ -17,7 +17,7 @@
 //
 //	{type: "ready"}
 //	{type: "progress", id, stage, fraction, message}
-//	{type: "result", id, report: "<Report JSON>", roc?, losses?, sweep?: PNG bytes,
+//	{type: "result", id, report: "<Report JSON>", roc?, paAll?, losses?, sweep?: PNG bytes,
 //	 methods: [{name, map: PNG bytes, hist: PNG bytes, pa?: PNG bytes, score: Float32Array, cuts: [...]}],
 //	 geom: {cols, rows, x0, y0, cell, cellY}}
 //	{type: "error", id, message}
@@ -63,6 +63,7 @@ type result struct {
 	ID      int
 	Report  []byte
 	ROC     []byte
+	PAAll   []byte // prediction-area curves of every method
 	Losses  []byte // training loss curves, when a network method ran
 	Sweep   []byte // AUC per window pair, when a sweep ran
 	Methods []methodOut
@@ -223,6 +224,11 @@ func resultOf(id int, res *pipeline.Result, progress func(pipeline.Event)) (*res
 			return nil, nil, err
 		}
 		out.ROC = append([]byte(nil), b.Bytes()...)
+		b.Reset()
+		if err := res.WritePACompare(&b); err != nil {
+			return nil, nil, err
+		}
+		out.PAAll = append([]byte(nil), b.Bytes()...)
 	}
 	if res.HasLosses() {
 		b.Reset()
