@@ -28,18 +28,16 @@ func serveCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "halo serve:", err)
 		return 1
 	}
-	if n, err := precompress(filepath.Join(*root, "build"), gzipLevel9); err != nil {
-		fmt.Fprintln(stderr, "halo serve: compressing build/:", err)
-	} else if n > 0 {
-		fmt.Fprintf(stdout, "halo: compressed %d files in build/ (gzip -9)\n", n)
-	}
-	// Brotli is smaller still but slow to make (about half a minute for the
-	// worker): made in the background; gzip is served until it is there.
+	// Precompressed copies are made in the background (gzip takes seconds,
+	// brotli about a minute for the worker); until each is there the plain
+	// or gzip file is served.
 	go func() {
-		if n, err := precompress(filepath.Join(*root, "build"), brotliQ9); err != nil {
-			fmt.Fprintln(stderr, "halo serve: brotli:", err)
-		} else if n > 0 {
-			fmt.Fprintf(stdout, "halo: compressed %d files in build/ (brotli)\n", n)
+		for _, enc := range []encoder{gzipLevel9, brotliQ9} {
+			if n, err := precompress(filepath.Join(*root, "build"), enc); err != nil {
+				fmt.Fprintf(stderr, "halo serve: compressing build/ (%s): %v\n", enc.ext, err)
+			} else if n > 0 {
+				fmt.Fprintf(stdout, "halo: compressed %d files in build/ (%s)\n", n, enc.ext)
+			}
 		}
 	}()
 	fmt.Fprintf(stdout, "halo: serving %s on http://localhost%s\n", *root, portOf(*addr))
