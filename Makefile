@@ -56,10 +56,12 @@ test-native: build
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -timeout 15m -exec=$(WASMEXEC) $(WASM_TEST_PKGS)
 
-# A short fuzz run of each parser on top of the corpus in testdata (which
-# the plain test run replays every time).
+# A short fuzz run of each parser (samples, deposits, Config / report JSON)
+# on top of the corpus in testdata (which the plain test run replays).
 test-fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=20s ./core/survey
+	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=15s ./core/survey
+	$(GO) test -run='^$$' -fuzz='^FuzzReadDeposits$$' -fuzztime=10s ./core/survey
+	$(GO) test -run='^$$' -fuzz='^FuzzParseConfig$$' -fuzztime=10s ./core/pipeline
 
 test: deps vet test-native test-wasm test-fuzz
 

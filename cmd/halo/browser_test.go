@@ -578,3 +578,36 @@ func TestBrowserALADVAE(t *testing.T) {
 		t.Error("no loss plot shown")
 	}
 }
+
+// TestBrowserReportInputsDiffer loads a saved report into the page: the
+// settings come back, and a warning says when the loaded samples are not
+// the ones the report was made from (SHA-256 in the report).
+func TestBrowserReportInputsDiffer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test")
+	}
+	dir := t.TempDir()
+	rep := pipeline.Report{Halo: pipeline.ReportVersion,
+		Config: pipeline.Config{Seed: 42, Methods: []string{"mahalanobis", "element:Zn"}},
+		Inputs: []pipeline.InputReport{{Role: "samples", Name: "demo_samples.csv", Bytes: 1, SHA256: strings.Repeat("0", 64)}}}
+	b, _ := json.Marshal(rep)
+	path := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := openPage(t, 3*time.Minute)
+	samples, _ := filepath.Abs("../../assets/demo_samples.csv")
+	p.run(chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID))
+	p.waitText("#files", "demo_samples.csv", 10*time.Second)
+	p.run(chromedp.SetUploadFiles("#f-report", []string{path}, chromedp.ByID))
+	msg := p.waitText("#error", "differs", 20*time.Second)
+	if !strings.Contains(msg, "demo_samples.csv") {
+		t.Errorf("warning %q does not name the file", msg)
+	}
+	var seed, element string
+	p.eval(`document.getElementById("seed").value`, &seed)
+	p.eval(`document.getElementById("element").value`, &element)
+	if seed != "42" || element != "Zn" {
+		t.Errorf("settings after loading the report: seed %q, element %q; want 42 and Zn", seed, element)
+	}
+}

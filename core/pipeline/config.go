@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -88,9 +89,28 @@ func ParseConfig(data []byte) (*Config, error) {
 	dec.DisallowUnknownFields()
 	var c Config
 	if err := dec.Decode(&c); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			return nil, fmt.Errorf("config: %q holds %s, but it takes %s (at byte %d)", te.Field, te.Value, jsonKind(te.Type.Kind().String()), te.Offset)
+		}
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return &c, c.Validate()
+}
+
+// jsonKind names a Go kind the way a JSON user knows it.
+func jsonKind(k string) string {
+	switch k {
+	case "slice", "array":
+		return "a list, e.g. [\"mahalanobis\"]"
+	case "map", "struct", "ptr":
+		return "an object, e.g. {\"epochs\": 10}"
+	case "string":
+		return "a string in quotes"
+	case "bool":
+		return "true or false"
+	}
+	return "a number"
 }
 
 // Validate checks the settings that do not depend on the data.

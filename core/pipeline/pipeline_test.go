@@ -303,3 +303,16 @@ func TestPreviewSamples(t *testing.T) {
 		t.Errorf("error %v, want one naming line 4", err)
 	}
 }
+
+func TestConfigTypeErrors(t *testing.T) {
+	for _, tc := range []struct{ json, want string }{
+		{`{"methods": "mahalanobis"}`, `config: "methods" holds string, but it takes a list`},
+		{`{"seed": "one"}`, `config: "seed" holds string, but it takes a number`},
+		{`{"cnn": {"exact": 1}}`, `config: "cnn.exact" holds number, but it takes true or false`},
+	} {
+		_, err := ParseConfig([]byte(tc.json))
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) || strings.Contains(err.Error(), "Go struct") {
+			t.Errorf("%s: error %v, want one starting %q", tc.json, err, tc.want)
+		}
+	}
+}
