@@ -46,6 +46,9 @@ type CNNConfig struct {
 	// Sweep also scores the paper's eight window pairs with the trained
 	// model and reports the AUC of each (paper Fig. 9).
 	Sweep bool `json:"sweep,omitempty"`
+	// Channels, when given, are the output channels of the 13 convolution
+	// layers (the strides stay the paper's); nil means the preset's network.
+	Channels []int `json:"channels,omitempty"`
 }
 
 // NetConfig configures ALAD or the VAE (W paper; METHODS.md section 3).
@@ -220,6 +223,16 @@ func (c *CNNConfig) validate() error {
 	if c.Draws < 0 || c.Epochs < 0 || c.PairsPerEpoch < 0 {
 		return fmt.Errorf("config: cnn draws, epochs and pairs_per_epoch must not be negative")
 	}
+	if n := len(c.Channels); n > 0 {
+		if n != len(cnn.PaperArch().Channels) {
+			return fmt.Errorf("config: cnn channels: give %d values (one per convolution layer), not %d", len(cnn.PaperArch().Channels), n)
+		}
+		for _, ch := range c.Channels {
+			if ch < 1 || ch > 512 {
+				return fmt.Errorf("config: cnn channels %v: each must be between 1 and 512", c.Channels)
+			}
+		}
+	}
 	return nil
 }
 
@@ -287,6 +300,9 @@ func (r *runner) runCNN() (*grid.Grid, *TrainingReport, string, error) {
 	arch := cnn.LightArch()
 	if c.Preset == "paper" {
 		arch = cnn.PaperArch()
+	}
+	if len(c.Channels) > 0 {
+		arch.Channels = append([]int(nil), c.Channels...)
 	}
 	rng := r.methodRNG("cnn")
 	tr := &TrainingReport{Mineralized: len(mineral), Arch: fmt.Sprint(arch.Channels), MACs: arch.MACs(s.D())}

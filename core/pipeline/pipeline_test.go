@@ -316,3 +316,18 @@ func TestConfigTypeErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestCNNChannels(t *testing.T) {
+	if _, err := ParseConfig([]byte(`{"cnn": {"channels": [8, 8]}}`)); err == nil || !strings.Contains(err.Error(), "13 values") {
+		t.Errorf("error %v, want one asking for 13 widths", err)
+	}
+	cfg := &Config{Seed: 2, Methods: []string{"cnn"}, CNN: &CNNConfig{Epochs: 1, PairsPerEpoch: 256, Inner: 3, Outer: 5,
+		Channels: []int{4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6}}}
+	res, err := Run(context.Background(), demoInputs(t), cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr := res.Report.Methods[0].Training; tr.Arch != "[4 4 4 6 6 6 6 6 6 6 6 6 6]" {
+		t.Errorf("arch %q", tr.Arch)
+	}
+}
