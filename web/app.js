@@ -346,8 +346,10 @@ function config() {
     if ($('exact').checked) cfg.cnn.exact = true;
     if ($('sweep').checked) cfg.cnn.sweep = true;
   }
-  if (methods.includes('alad') && Object.keys(net).length) cfg.alad = { ...net };
-  if (methods.includes('vae') && Object.keys(net).length) cfg.vae = { ...net };
+  const netAV = { ...net };
+  if (netAV.preset === 'light') delete netAV.preset; // the CNN's only
+  if (methods.includes('alad') && Object.keys(netAV).length) cfg.alad = netAV;
+  if (methods.includes('vae') && Object.keys(netAV).length) cfg.vae = { ...netAV };
   return cfg;
 }
 

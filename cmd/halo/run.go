@@ -36,7 +36,7 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	epochs := fs.Int("epochs", 0, "training epochs of the network methods (default per method)")
 	exact := fs.Bool("exact", false, "CNN: score every ring cell (exact dual-window detection)")
 	sweep := fs.Bool("sweep", false, "CNN: also score the paper's eight window pairs")
-	preset := fs.String("preset", "", "network preset: \"paper\" for the papers' networks and schedules")
+	preset := fs.String("preset", "", "network preset: \"paper\" for the papers' networks and schedules; \"light\" for the CNN's lightest network")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -148,7 +148,10 @@ func applyNetFlags(cfg *pipeline.Config, set map[string]bool, inner, outer, draw
 		cfg.CNN.Epochs, cfg.ALAD.Epochs, cfg.VAE.Epochs = epochs, epochs, epochs
 	}
 	if set["preset"] {
-		cfg.CNN.Preset, cfg.ALAD.Preset, cfg.VAE.Preset = preset, preset, preset
+		cfg.CNN.Preset = preset
+		if preset != "light" { // light is the CNN's only
+			cfg.ALAD.Preset, cfg.VAE.Preset = preset, preset
+		}
 	}
 }
 
