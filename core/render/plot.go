@@ -141,40 +141,9 @@ func TrapezoidAUC(x, y []float64) float64 {
 // Label. It returns ErrNoData for no curves and an error for NaN or ±Inf
 // points.
 func ROCPlot(curves []Curve, title string) (*plot.Plot, error) {
-	if len(curves) == 0 {
-		return nil, ErrNoData
-	}
-	p := newPlot(title, "False positive rate", "True positive rate")
-	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	ticks := plot.ConstantTicks(unitTicks(0.2, 1))
-	p.X.Tick.Marker, p.Y.Tick.Marker = ticks, ticks
-
-	diag, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
-	if err != nil {
-		return nil, err
-	}
-	diag.LineStyle = draw.LineStyle{Color: refColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
-	p.Add(diag)
-	for i, c := range curves {
-		xy, err := xyOf(c)
-		if err != nil {
-			return nil, err
-		}
-		l, err := plotter.NewLine(xy)
-		if err != nil {
-			return nil, err
-		}
-		l.LineStyle = lineStyle(i)
-		p.Add(l)
-		name := c.Label
-		if name == "" {
-			name = fmt.Sprintf("%s (AUC %.3f)", c.Name, TrapezoidAUC(c.X, c.Y))
-		}
-		p.Legend.Add(name, l)
-	}
-	p.Legend.Add("random (AUC 0.5)", diag)
-	p.Legend.Top, p.Legend.Left = false, false
-	return p, nil
+	return unitSquarePlot(curves, title, "False positive rate", "True positive rate",
+		plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}}, "random (AUC 0.5)",
+		func(c Curve) string { return fmt.Sprintf("%s (AUC %.3f)", c.Name, TrapezoidAUC(c.X, c.Y)) })
 }
 
 // CapturePlot draws, for several methods on one plot, the share of deposits
@@ -185,19 +154,27 @@ func ROCPlot(curves []Curve, title string) (*plot.Plot, error) {
 // Carranza 2015), where prediction rate P and occupied area 1 - P. X and Y
 // of the curves are shares in [0, 1].
 func CapturePlot(curves []Curve, title string) (*plot.Plot, error) {
+	return unitSquarePlot(curves, title, "Share of the area with score >= t", "Share of deposits with score >= t",
+		plotter.XYs{{X: 0, Y: 1}, {X: 1, Y: 0}}, "P = 1 - A (P-A intersection)",
+		func(c Curve) string { return c.Name })
+}
+
+// unitSquarePlot draws curves on [0, 1] x [0, 1] with a dashed reference
+// line; a curve without a Label is named by name(c).
+func unitSquarePlot(curves []Curve, title, xlabel, ylabel string, ref plotter.XYs, refLabel string, name func(Curve) string) (*plot.Plot, error) {
 	if len(curves) == 0 {
 		return nil, ErrNoData
 	}
-	p := newPlot(title, "Share of the area with score >= t", "Share of deposits with score >= t")
+	p := newPlot(title, xlabel, ylabel)
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
 	ticks := plot.ConstantTicks(unitTicks(0.2, 1))
 	p.X.Tick.Marker, p.Y.Tick.Marker = ticks, ticks
-	anti, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 1}, {X: 1, Y: 0}})
+	refLine, err := plotter.NewLine(ref)
 	if err != nil {
 		return nil, err
 	}
-	anti.LineStyle = draw.LineStyle{Color: refColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
-	p.Add(anti)
+	refLine.LineStyle = draw.LineStyle{Color: refColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+	p.Add(refLine)
 	for i, c := range curves {
 		xy, err := xyOf(c)
 		if err != nil {
@@ -209,13 +186,13 @@ func CapturePlot(curves []Curve, title string) (*plot.Plot, error) {
 		}
 		l.LineStyle = lineStyle(i)
 		p.Add(l)
-		name := c.Label
-		if name == "" {
-			name = c.Name
+		label := c.Label
+		if label == "" {
+			label = name(c)
 		}
-		p.Legend.Add(name, l)
+		p.Legend.Add(label, l)
 	}
-	p.Legend.Add("P = 1 - A (P-A intersection)", anti)
+	p.Legend.Add(refLabel, refLine)
 	p.Legend.Top, p.Legend.Left = false, false
 	return p, nil
 }
