@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"halo/core/nn/internal/weights"
 )
 
 // blockRows is the number of rows scored together by Score.
@@ -194,14 +196,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	for _, w := range m.arch.widths() {
 		buf = binary.LittleEndian.AppendUint32(buf, uint32(w))
 	}
-	for _, l := range m.layers() {
-		for _, v := range l.W {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-		}
-		for _, v := range l.B {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-		}
-	}
+	buf = weights.Append(buf, m.weightSlices()...)
 	return buf, nil
 }
 
@@ -228,22 +223,20 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		}
 	}
 	nm := newModel(d, a)
-	want := head
-	for _, l := range nm.layers() {
-		want += 4 * (len(l.W) + len(l.B))
-	}
-	if len(data) != want {
-		return fmt.Errorf("%w: %d bytes, want %d", ErrFormat, len(data), want)
-	}
-	off := head
-	for _, l := range nm.layers() {
-		for _, s := range [][]float32{l.W, l.B} {
-			for i := range s {
-				s[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[off:]))
-				off += 4
-			}
-		}
+	ws := nm.weightSlices()
+	if !weights.Read(data[head:], ws...) {
+		return fmt.Errorf("%w: %d bytes, want %d", ErrFormat, len(data), head+weights.Size(ws...))
 	}
 	*m = *nm
 	return nil
+}
+
+// weightSlices returns the weights and biases of every layer, in the
+// order MarshalBinary writes them.
+func (m *Model) weightSlices() [][]float32 {
+	var s [][]float32
+	for _, l := range m.layers() {
+		s = append(s, l.W, l.B)
+	}
+	return s
 }

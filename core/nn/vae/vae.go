@@ -12,6 +12,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"halo/core/nn/blas32"
+	"halo/core/nn/internal/weights"
 )
 
 // Arch holds the layer widths. A zero Arch means DefaultArch.
@@ -476,13 +477,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	for _, w := range append(m.arch.Hidden[:], m.arch.Latent) {
 		buf = le.AppendUint32(buf, uint32(w))
 	}
-	for _, l := range m.layers() {
-		for _, s := range [][]float32{l.W, l.B} {
-			for _, v := range s {
-				buf = le.AppendUint32(buf, math.Float32bits(v))
-			}
-		}
-	}
+	buf = weights.Append(buf, m.weightSlices()...)
 	return buf, nil
 }
 
@@ -505,22 +500,20 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		}
 	}
 	nm := newModel(d, a)
-	want := head
-	for _, l := range nm.layers() {
-		want += 4 * (len(l.W) + len(l.B))
-	}
-	if len(data) != want {
-		return fmt.Errorf("%w: %d bytes, want %d", ErrFormat, len(data), want)
-	}
-	off := head
-	for _, l := range nm.layers() {
-		for _, s := range [][]float32{l.W, l.B} {
-			for i := range s {
-				s[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[off:]))
-				off += 4
-			}
-		}
+	ws := nm.weightSlices()
+	if !weights.Read(data[head:], ws...) {
+		return fmt.Errorf("%w: %d bytes, want %d", ErrFormat, len(data), head+weights.Size(ws...))
 	}
 	*m = *nm
 	return nil
+}
+
+// weightSlices returns the weights and biases of every layer, in the
+// order MarshalBinary writes them.
+func (m *Model) weightSlices() [][]float32 {
+	var s [][]float32
+	for _, l := range m.layers() {
+		s = append(s, l.W, l.B)
+	}
+	return s
 }
