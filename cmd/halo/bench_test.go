@@ -71,9 +71,16 @@ func TestBenchCmd(t *testing.T) {
 	}
 	// The detection stages cover a band of rows; their full-grid estimate
 	// is for more pairs than they scored.
-	for _, name := range []string{"detect fast", "detect exact"} {
+	for _, name := range []string{"detect fast", "detect exact", "detect exact paper"} {
 		if st := r.Stage(name); st != nil && !(st.FullItems > st.Items && st.FullSeconds > st.Seconds) {
 			t.Errorf("stage %q: full job %d pairs in %g s, measured %d in %g s: want a larger full job", name, st.FullItems, st.FullSeconds, st.Items, st.Seconds)
+		}
+	}
+	// Exact detection scores each unordered pair once: the map's ring pairs
+	// are nearly twice the evaluations.
+	for _, name := range []string{"detect exact", "detect exact paper"} {
+		if st := r.Stage(name); st != nil && !(st.MapPairs > 3*st.FullItems/2 && st.MapPairs <= 2*st.FullItems && st.MapRate > 0) {
+			t.Errorf("stage %q: %d ring pairs of the map from %d evaluations, %g per s", name, st.MapPairs, st.FullItems, st.MapRate)
 		}
 	}
 }

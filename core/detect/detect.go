@@ -154,6 +154,9 @@ func run(ctx context.Context, dst []*grid.Grid, s *grid.Stack, sc PairScorer, wi
 	}
 	from, to := rowRange(o, s.Geom)
 	p := newPlan(windows, o.RingStep, o.ShellPairs)
+	if o.RingStep == 1 {
+		return runExact(ctx, dst, s, sc, p, o, from, to, progress)
+	}
 	mask := s.Mask()
 	cols := s.Cols
 	per := max(1, p.fast)
@@ -197,8 +200,9 @@ func run(ctx context.Context, dst []*grid.Grid, s *grid.Stack, sc PairScorer, wi
 
 // Pairs returns the number of pairs Detect (windows nil: opt.Inner,
 // opt.Outer) or Sweep (windows given) scores on s with opt, without
-// scoring: the cost of a run, to report the speed-up of the fast mode over
-// Exact.
+// scoring: the cost of a run (network evaluations), to report the speed-up
+// of the fast mode over Exact. In exact mode each unordered pair of the row
+// range is scored once (see RingPairs).
 func Pairs(s *grid.Stack, windows [][2]int, opt *Options) int {
 	o := opt.defaults()
 	if windows == nil {
@@ -207,7 +211,36 @@ func Pairs(s *grid.Stack, windows [][2]int, opt *Options) int {
 	from, to := rowRange(o, s.Geom)
 	p := newPlan(windows, o.RingStep, o.ShellPairs)
 	mask := s.Mask()
-	e := newEngine(s, nil, mask, p, o.RingStep > 1, 1, 0)
+	cols := s.Cols
+	count := newEngine(s, nil, mask, p, true, 1, 0).count
+	if o.RingStep == 1 {
+		count = newExactRun(s, nil, mask, p, from, to, 1).count
+	}
+	n := 0
+	for t := from * cols; t < to*cols; t++ {
+		if mask[t] {
+			n += count(t%cols, t/cols)
+		}
+	}
+	return n
+}
+
+// RingPairs returns the number of (centre, ring cell) pairs whose scores the
+// window means of Detect or Sweep run over (windows and opt as in Pairs):
+// in fast mode the same as Pairs, in exact mode every ring cell of every
+// centre, about twice Pairs (each unordered pair is scored once).
+func RingPairs(s *grid.Stack, windows [][2]int, opt *Options) int {
+	o := opt.defaults()
+	if o.RingStep > 1 {
+		return Pairs(s, windows, opt)
+	}
+	if windows == nil {
+		windows = [][2]int{{o.Inner, o.Outer}}
+	}
+	from, to := rowRange(o, s.Geom)
+	p := newPlan(windows, 1, o.ShellPairs)
+	mask := s.Mask()
+	e := newEngine(s, nil, mask, p, false, 1, 0)
 	cols := s.Cols
 	n := 0
 	for t := from * cols; t < to*cols; t++ {

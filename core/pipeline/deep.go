@@ -134,6 +134,18 @@ func (p goroutinePool) Score(ctx context.Context, kind string, model []byte, x [
 	return out, ctx.Err()
 }
 
+// Bands splits rows into n bands of consecutive rows, as even as can be,
+// leaving out empty bands: the share of each worker of a pool.
+func Bands(rows, n int) [][2]int {
+	out := make([][2]int, 0, n)
+	for w := 0; w < n; w++ {
+		if b := [2]int{rows * w / n, rows * (w + 1) / n}; b[0] < b[1] {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // goroutinePool splits rows over GOMAXPROCS goroutines, one Scorer each.
 type goroutinePool struct{}
 
@@ -149,12 +161,9 @@ func (p goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for w := 0; w < n; w++ {
+	for w, rows := range Bands(s.Rows, n) {
 		o := opt
-		o.Rows = [2]int{s.Rows * w / n, s.Rows * (w + 1) / n}
-		if o.Rows[0] == o.Rows[1] {
-			continue
-		}
+		o.Rows = rows
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
@@ -372,10 +381,17 @@ func (r *runner) detectCNN(s *grid.Stack, best *cnn.Model, c CNNConfig, tr *Trai
 	c = c.withDefaults()
 	tr.Windows = [2]int{c.Inner, c.Outer}
 	tr.Exact = c.Exact
-	tr.PairsScored = detect.Pairs(s, [][2]int{{c.Inner, c.Outer}}, &opt)
 	pool := r.pool
 	if pool == nil {
 		pool = goroutinePool{}
+	}
+	// Network evaluations over the workers' bands (in exact mode a pair
+	// across two bands is scored by both).
+	tr.PairsScored = 0
+	for _, rows := range Bands(s.Rows, pool.Size(s.Rows)) {
+		o := opt
+		o.Rows = rows
+		tr.PairsScored += detect.Pairs(s, nil, &o)
 	}
 	if err := r.emit("detect", 0, "scoring %s pairs: windows (%d, %d), %s mode, %d workers", count(tr.PairsScored), c.Inner, c.Outer, map[bool]string{true: "exact", false: "fast"}[c.Exact], pool.Size(s.Rows)); err != nil {
 		return nil, err

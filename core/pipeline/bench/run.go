@@ -74,6 +74,13 @@ type Stage struct {
 	// job.
 	FullItems   int64   `json:"full_items,omitempty"`
 	FullSeconds float64 `json:"full_seconds,omitempty"`
+	// MapPairs and MapRate, for exact detection: the (centre, ring cell)
+	// pairs of the whole map and their number per CPU second of the full
+	// job (each unordered pair is scored once, so MapPairs is about twice
+	// FullItems). This is the rate to compare with a peer that scores
+	// every pair of every ring.
+	MapPairs int64   `json:"map_pairs,omitempty"`
+	MapRate  float64 `json:"map_rate,omitempty"`
 	// HeapInuse and Sys are the peaks of runtime.MemStats seen during the
 	// stage, in bytes.
 	HeapInuse uint64 `json:"heap_inuse_peak"`
@@ -121,34 +128,35 @@ func (r *Result) Stage(name string) *Stage {
 var StageNames = []string{
 	"read", "grid", "transform", "roofline", "gemm gonum",
 	"cnn train light", "cnn train paper", "cnn infer paper",
-	"detect fast", "detect exact",
+	"detect fast", "detect exact", "detect exact paper",
 	"alad train", "alad train paper", "alad score",
 	"vae train", "vae score",
 }
 
 // sizes bounds the work of the stages.
 type sizes struct {
-	gemmSeconds   float64 // least time of the GEMM loop
-	lightPairs    int     // cnn train light: pairs of the epoch
-	paperPairs    int     // cnn train paper: at most this many pairs
-	inferPairs    int     // cnn infer paper
-	fastRows      int     // detect fast: rows of the band
-	exactRows     int     // detect exact
-	exactCols     int     // detect exact: at most this many cells per row (0 = all)
-	aladSamples   int     // alad train (default widths)
-	aladPaper     int     // alad train paper
-	vaeSamples    int     // vae train
-	scoreCellsCap int     // alad/vae score: at most this many cells (0 = all)
+	gemmSeconds    float64 // least time of the GEMM loop
+	lightPairs     int     // cnn train light: pairs of the epoch
+	paperPairs     int     // cnn train paper: at most this many pairs
+	inferPairs     int     // cnn infer paper
+	fastRows       int     // detect fast: rows of the band
+	exactRows      int     // detect exact
+	exactCols      int     // detect exact: at most this many cells per row (0 = all)
+	exactPaperCols int     // detect exact paper: cells of its one row
+	aladSamples    int     // alad train (default widths)
+	aladPaper      int     // alad train paper
+	vaeSamples     int     // vae train
+	scoreCellsCap  int     // alad/vae score: at most this many cells (0 = all)
 }
 
 func sizesFor(quick bool) sizes {
 	if quick {
 		return sizes{gemmSeconds: 0.2, lightPairs: 1024, paperPairs: 256, inferPairs: 1024,
-			fastRows: 1, exactRows: 1, exactCols: 8, aladSamples: 1024, aladPaper: 256, vaeSamples: 1024,
+			fastRows: 1, exactRows: 1, exactCols: 8, exactPaperCols: 2, aladSamples: 1024, aladPaper: 256, vaeSamples: 1024,
 			scoreCellsCap: 4096}
 	}
 	return sizes{gemmSeconds: 1, lightPairs: 8192, paperPairs: 8192, inferPairs: 16384,
-		fastRows: 4, exactRows: 1, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192}
+		fastRows: 4, exactRows: 1, exactPaperCols: 32, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192}
 }
 
 // Run measures w stage by stage (see the package documentation). It
@@ -175,7 +183,7 @@ func Run(ctx context.Context, w *Workload, opt *Options) (*Result, error) {
 	defer b.mem.stop()
 	t0 := time.Now()
 	for _, step := range []func() error{b.read, b.grid, b.transform, b.roofline, b.gonumGemm, b.cnnLight, b.cnnPaper, b.cnnInfer,
-		b.detectFast, b.detectExact, b.aladTrain, b.aladPaper, b.aladScore, b.vaeTrain, b.vaeScore} {
+		b.detectFast, b.detectExact, b.detectExactPaper, b.aladTrain, b.aladPaper, b.aladScore, b.vaeTrain, b.vaeScore} {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -496,7 +504,7 @@ func band(rows, n int) [2]int {
 	return [2]int{lo, lo + n}
 }
 
-func (b *bencher) detectBand(name string, exact bool, nrows, ncols int) error {
+func (b *bencher) detectBand(name string, exact bool, nrows, ncols int, m *cnn.Model) error {
 	s := b.clr
 	opt := detect.Options{Exact: exact, Rows: band(s.Rows, nrows)}
 	sub := s
@@ -508,10 +516,9 @@ func (b *bencher) detectBand(name string, exact bool, nrows, ncols int) error {
 		sub, opt.Rows = window(s, opt.Rows, ncols, detect.DefaultOuter/2)
 		note = fmt.Sprintf(", %d cells per row", ncols)
 	}
-	full := detect.Pairs(s, nil, &detect.Options{Exact: exact})
 	pairs := detect.Pairs(sub, nil, &opt)
 	dst := grid.New(sub.Geom)
-	sc := b.light.NewScorer()
+	sc := m.NewScorer()
 	b.begin()
 	err := detect.Detect(b.ctx, dst, sub, sc, &opt, func(int, int) error {
 		b.mem.sample()
@@ -524,10 +531,26 @@ func (b *bencher) detectBand(name string, exact bool, nrows, ncols int) error {
 	if exact {
 		mode = "every ring cell"
 	}
-	macs := float64(b.light.MACs())
-	st := b.end(name, fmt.Sprintf("windows (13, 35), %s, light CNN, rows %d-%d of %d%s", mode, opt.Rows[0], opt.Rows[1]-1, sub.Rows, note),
+	net := "light"
+	if m == b.paper {
+		net = "paper"
+	}
+	macs := float64(m.MACs())
+	st := b.end(name, fmt.Sprintf("windows (13, 35), %s, %s CNN, rows %d-%d of %d%s", mode, net, opt.Rows[0], opt.Rows[1]-1, sub.Rows, note),
 		int64(pairs), "pairs", 2*macs*float64(pairs))
-	extrapolate(st, int64(full))
+	fullOpt := &detect.Options{Exact: exact}
+	extrapolate(st, int64(detect.Pairs(s, nil, fullOpt)))
+	if exact {
+		// The map's means run over every ring pair, each unordered pair
+		// scored once: the full job scores Pairs of them and delivers
+		// RingPairs.
+		st.MapPairs = int64(detect.RingPairs(s, nil, fullOpt))
+		if st.FullSeconds == 0 {
+			st.FullSeconds = float64(st.Items) / math.Max(st.cpuRate(), 1e-9)
+		}
+		st.MapRate = float64(st.MapPairs) / math.Max(st.FullSeconds, 1e-9)
+		st.Note += fmt.Sprintf("; the whole map: %s ring pairs from %s network evaluations", count(st.MapPairs), count(int64(detect.Pairs(s, nil, fullOpt))))
+	}
 	return nil
 }
 
@@ -551,11 +574,17 @@ func window(s *grid.Stack, rr [2]int, ncols, margin int) (*grid.Stack, [2]int) {
 }
 
 func (b *bencher) detectFast() error {
-	return b.detectBand("detect fast", false, b.sz.fastRows, 0)
+	return b.detectBand("detect fast", false, b.sz.fastRows, 0, b.light)
 }
 
 func (b *bencher) detectExact() error {
-	return b.detectBand("detect exact", true, b.sz.exactRows, b.sz.exactCols)
+	return b.detectBand("detect exact", true, b.sz.exactRows, b.sz.exactCols, b.light)
+}
+
+// detectExactPaper is the Fe paper's own detection: the paper network on
+// every ring cell (PyTorch's peer scores the same pairs, bench/peers).
+func (b *bencher) detectExactPaper() error {
+	return b.detectBand("detect exact paper", true, 1, b.sz.exactPaperCols, b.paper)
 }
 
 // trainRows draws n rows of the valid cells (the training subset of one

@@ -54,6 +54,20 @@ func WriteTable(w io.Writer, native, wasm *Result) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	for _, st := range native.Stages {
+		if st.MapRate <= 0 {
+			continue
+		}
+		line := fmt.Sprintf("%s, whole map: %s ring pairs in %s s, %s (each unordered pair scored once)", st.Name, count(st.MapPairs), secs(st.FullSeconds), formatRate(st.MapRate, "ring pairs"))
+		if wasm != nil {
+			if ws := wasm.Stage(st.Name); ws != nil && ws.MapRate > 0 {
+				line += fmt.Sprintf("; %s: %s s, %s", wasm.Platform, secs(ws.FullSeconds), formatRate(ws.MapRate, "ring pairs"))
+			}
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
 	_, err := fmt.Fprintf(w, "total %.1f s, peak heap in use %.0f MB, peak Sys %.0f MB\n", native.Seconds, float64(native.HeapInuse)/(1<<20), float64(native.Sys)/(1<<20))
 	return err
 }
