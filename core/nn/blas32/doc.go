@@ -1,4 +1,4 @@
-// Package blas32 is a small pure-Go float32 matrix product (GEMM) for the
+// Package blas32 is a small float32 matrix product (GEMM) for the
 // network code of halo: training through gorgonia and the hand-written
 // inference kernels.
 //
@@ -30,8 +30,19 @@
 // Gemm and everything else to gonum's blas/gonum.Implementation. Plug it in
 // with gorgonia.Use(blas32.Implementation{}) (which also calls tensor.Use).
 //
-// Natively gonum's assembly Sgemm (which also runs on all cores) is faster
-// than Gemm; in js/wasm Gemm is about 7x faster than gonum (BenchmarkGemm).
+// # Kernels
+//
+// The micro-kernel is pure Go (2×8 tiles) in js/wasm and on other
+// architectures, and AVX assembly (2×16 tiles, kernel_amd64.s) on amd64,
+// with a pure-Go fallback for processors without AVX. The assembly keeps
+// multiplies and adds separate (no fused multiply-add) and adds the products
+// of each element in the same order as the Go loops, so a product, and so a
+// trained network and its maps, are the same bit for bit natively and in
+// js/wasm (TestKernelAVXBitIdentical; core/pipeline TestSameMapEverywhere).
+// On the project's machine the AVX kernel runs the 128×256×256 product at
+// about 57 GFLOPS on one core, gonum's assembly Sgemm at 10 and the pure-Go
+// kernel at 5 (BenchmarkGemm); in js/wasm Gemm is about 7x faster than
+// gonum.
 //
 // Buffers: Gemm takes its packing buffers from a sync.Pool; GemmRows and
 // PackedB.Pack with a reused destination do not allocate.

@@ -9,10 +9,12 @@ import (
 // Micro-kernel and blocking sizes.
 const (
 	// MR is the number of rows of a micro-tile (A panel height). NR, the
-	// number of columns (B panel width), is 8 in js/wasm and 4 elsewhere,
-	// chosen by micro-benchmarks of 4x8, 4x4, 2x8 and 2x4 tiles: natively
-	// 2x4 is the widest whose accumulators stay in registers; in js/wasm
-	// 2x8 was ahead, by less than the noise of the loaded test machine.
+	// number of columns (B panel width), depends on the kernel: 16 for the
+	// AVX kernel of amd64 (four 8-lane accumulators), 8 in js/wasm and 4
+	// elsewhere, chosen by micro-benchmarks of 4x8, 4x4, 2x8 and 2x4 tiles
+	// in pure Go: 2x4 is the widest whose accumulators stay in registers; in
+	// js/wasm 2x8 was ahead, by less than the noise of the loaded test
+	// machine.
 	MR = 2
 
 	kc = 256 // depth of a packed block
