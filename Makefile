@@ -65,12 +65,14 @@ test-fuzz:
 
 test: deps vet test-native test-wasm test-fuzz
 
-# The measuring instrument (README "Performance"): named workloads natively
-# and in js/wasm through Node, then the PyTorch peer when python3-torch is
-# installed (skipped with a message otherwise).
+# The measuring instrument (README "Performance"): the PyTorch peer when
+# python3-torch is installed (skipped with a message otherwise), then the
+# named workloads natively and in js/wasm through Node, with halo / peer
+# ratios.
 bench: build
-	./build/halo bench --workload all --wasm --json build/bench.json
+	rm -f build/bench-peers.json
 	sh bench/peers/run.sh --json build/bench-peers.json
+	./build/halo bench --workload all --wasm --json build/bench.json $$([ -f build/bench-peers.json ] && echo --peer build/bench-peers.json)
 
 clean:
 	rm -rf build out

@@ -39,8 +39,21 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	nanling := fs.String("nanling", "", "folder of the nanling-li data (default ../shared/data/nanling-li beside the module)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	quiet := fs.Bool("q", false, "no progress messages")
+	peerFile := fs.String("peer", "", "JSON `FILE` of the PyTorch peer (bench/peers/run.sh --json FILE): show halo / peer ratios for the paper workload")
 	if err := fs.Parse(args); err != nil {
 		return 2
+	}
+	var peer *bench.Peer
+	if *peerFile != "" {
+		f, err := os.Open(*peerFile)
+		if err == nil {
+			peer, err = bench.ReadPeer(f)
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "halo bench: --peer:", err)
+			return 2
+		}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "halo bench: unexpected argument %q\n", fs.Arg(0))
@@ -123,6 +136,13 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		fmt.Fprintln(stdout)
+		if peer != nil && r.Workload == "paper" {
+			if err := bench.WritePeerTable(stdout, r, wr, peer); err != nil {
+				fmt.Fprintln(stderr, "halo bench:", err)
+				return 1
+			}
+			fmt.Fprintln(stdout)
+		}
 	}
 	if *jsonFile != "" {
 		b, err := json.MarshalIndent(&rep, "", " ")

@@ -94,6 +94,7 @@ func TestBenchCmdFlags(t *testing.T) {
 		{"unknown workload", []string{"--workload", "kola"}, "unknown workload"},
 		{"negative size", []string{"--cols", "-3"}, "must not be negative"},
 		{"stray argument", []string{"paper"}, "unexpected argument"},
+		{"missing peer file", []string{"--peer", "no-such-peer.json"}, "--peer"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
