@@ -2,7 +2,6 @@ package detect
 
 import (
 	"context"
-	"math"
 
 	"halo/core/grid"
 )
@@ -148,62 +147,26 @@ func Sweep(ctx context.Context, s *grid.Stack, sc PairScorer, windows [][2]int, 
 	return dst, nil
 }
 
-func run(ctx context.Context, dst []*grid.Grid, s *grid.Stack, sc PairScorer, windows [][2]int, o Options, progress func(done, total int) error) error {
-	if sc.D() != s.D() {
-		panic("detect: scorer and stack differ in layers")
-	}
-	from, to := rowRange(o, s.Geom)
-	p := newPlan(windows, o.RingStep, o.ShellPairs)
-	if o.RingStep == 1 {
-		return runExact(ctx, dst, s, sc, p, o, from, to, progress)
-	}
-	mask := s.Mask()
-	cols := s.Cols
-	per := max(1, p.fast)
-	block := max(1, min(to-from, (4*o.Batch+cols*per-1)/(cols*per)))
-	e := newEngine(s, sc, mask, p, o.RingStep > 1, o.Batch, block*cols)
-	out := make([][]float32, len(windows))
-	for w := range out {
-		out[w] = make([]float32, block*cols)
-	}
-	centres := make([]int, 0, block*cols)
-	nan := float32(math.NaN())
-	for r0 := from; r0 < to; r0 += block {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		r1 := min(r0+block, to)
-		centres = centres[:0]
-		for t := r0 * cols; t < r1*cols; t++ {
-			if mask[t] {
-				centres = append(centres, t)
-			} else {
-				for _, g := range dst {
-					g.Data[t] = nan
-				}
-			}
-		}
-		e.score(centres, out)
-		for k, t := range centres {
-			for w, g := range dst {
-				g.Data[t] = out[w][k]
-			}
-		}
-		if progress != nil {
-			if err := progress(r1-from, to-from); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
 // Pairs returns the number of pairs Detect (windows nil: opt.Inner,
 // opt.Outer) or Sweep (windows given) scores on s with opt, without
 // scoring: the cost of a run (network evaluations), to report the speed-up
 // of the fast mode over Exact. In exact mode each unordered pair of the row
 // range is scored once (see RingPairs).
 func Pairs(s *grid.Stack, windows [][2]int, opt *Options) int {
+	n, _ := cost(s, windows, opt)
+	return n
+}
+
+// RingPairs returns the number of (centre, ring cell) scores that the window
+// means of Detect or Sweep run over (windows and opt as in Pairs): every
+// ring cell of every centre in exact mode, the sampled ones in fast mode.
+// Each unordered pair is scored once, so it is about twice Pairs.
+func RingPairs(s *grid.Stack, windows [][2]int, opt *Options) int {
+	_, n := cost(s, windows, opt)
+	return n
+}
+
+func cost(s *grid.Stack, windows [][2]int, opt *Options) (evals, uses int) {
 	o := opt.defaults()
 	if windows == nil {
 		windows = [][2]int{{o.Inner, o.Outer}}
@@ -211,42 +174,18 @@ func Pairs(s *grid.Stack, windows [][2]int, opt *Options) int {
 	from, to := rowRange(o, s.Geom)
 	p := newPlan(windows, o.RingStep, o.ShellPairs)
 	mask := s.Mask()
-	cols := s.Cols
-	count := newEngine(s, nil, mask, p, true, 1, 0).count
-	if o.RingStep == 1 {
-		count = newExactRun(s, nil, mask, p, from, to, 1).count
-	}
-	n := 0
-	for t := from * cols; t < to*cols; t++ {
+	x := newRingRun(s, nil, mask, p, from, to, 1)
+	for t := from * s.Cols; t < to*s.Cols; t++ {
 		if mask[t] {
-			n += count(t%cols, t/cols)
+			evals += x.walk(t, func(_ int, a, b int32) {
+				if a >= 0 {
+					uses++
+				}
+				if b >= 0 {
+					uses++
+				}
+			})
 		}
 	}
-	return n
-}
-
-// RingPairs returns the number of (centre, ring cell) pairs whose scores the
-// window means of Detect or Sweep run over (windows and opt as in Pairs):
-// in fast mode the same as Pairs, in exact mode every ring cell of every
-// centre, about twice Pairs (each unordered pair is scored once).
-func RingPairs(s *grid.Stack, windows [][2]int, opt *Options) int {
-	o := opt.defaults()
-	if o.RingStep > 1 {
-		return Pairs(s, windows, opt)
-	}
-	if windows == nil {
-		windows = [][2]int{{o.Inner, o.Outer}}
-	}
-	from, to := rowRange(o, s.Geom)
-	p := newPlan(windows, 1, o.ShellPairs)
-	mask := s.Mask()
-	e := newEngine(s, nil, mask, p, false, 1, 0)
-	cols := s.Cols
-	n := 0
-	for t := from * cols; t < to*cols; t++ {
-		if mask[t] {
-			n += e.count(t%cols, t/cols)
-		}
-	}
-	return n
+	return evals, uses
 }

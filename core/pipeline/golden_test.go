@@ -26,7 +26,7 @@ func TestSameMapEverywhere(t *testing.T) {
 	}{
 		{"classical", &Config{Seed: 11, Methods: []string{"mahalanobis", "element:Cu"}}},
 		{"networks", &Config{Seed: 11, Methods: []string{"cnn", "alad", "vae"},
-			CNN:  &CNNConfig{Epochs: 1, PairsPerEpoch: 512, Inner: 3, Outer: 5},
+			CNN:  &CNNConfig{Epochs: 1, PairsPerEpoch: 512, Inner: 3, Outer: 9}, // shell 4 sampled every 2nd cell
 			ALAD: &NetConfig{Epochs: 1, SamplesPerEpoch: 512},
 			VAE:  &NetConfig{Epochs: 2, SamplesPerEpoch: 512}}},
 	} {
