@@ -74,8 +74,8 @@ type Stage struct {
 	// job.
 	FullItems   int64   `json:"full_items,omitempty"`
 	FullSeconds float64 `json:"full_seconds,omitempty"`
-	// MapPairs and MapRate, for exact detection: the (centre, ring cell)
-	// pairs of the whole map and their number per CPU second of the full
+	// MapPairs and MapRate, for detection: the (centre, ring cell) scores
+	// the means of the whole map run over (every ring cell in exact mode) and their number per CPU second of the full
 	// job (each unordered pair is scored once, so MapPairs is about twice
 	// FullItems). This is the rate to compare with a peer that scores
 	// every pair of every ring.
@@ -538,19 +538,17 @@ func (b *bencher) detectBand(name string, exact bool, nrows, ncols int, m *cnn.M
 	macs := float64(m.MACs())
 	st := b.end(name, fmt.Sprintf("windows (13, 35), %s, %s CNN, rows %d-%d of %d%s", mode, net, opt.Rows[0], opt.Rows[1]-1, sub.Rows, note),
 		int64(pairs), "pairs", 2*macs*float64(pairs))
+	// Each unordered pair is scored once: the full job scores Pairs and
+	// its means run over RingPairs, about twice as many.
 	fullOpt := &detect.Options{Exact: exact}
-	extrapolate(st, int64(detect.Pairs(s, nil, fullOpt)))
-	if exact {
-		// The map's means run over every ring pair, each unordered pair
-		// scored once: the full job scores Pairs of them and delivers
-		// RingPairs.
-		st.MapPairs = int64(detect.RingPairs(s, nil, fullOpt))
-		if st.FullSeconds == 0 {
-			st.FullSeconds = float64(st.Items) / math.Max(st.cpuRate(), 1e-9)
-		}
-		st.MapRate = float64(st.MapPairs) / math.Max(st.FullSeconds, 1e-9)
-		st.Note += fmt.Sprintf("; the whole map: %s ring pairs from %s network evaluations", count(st.MapPairs), count(int64(detect.Pairs(s, nil, fullOpt))))
+	evals := int64(detect.Pairs(s, nil, fullOpt))
+	extrapolate(st, evals)
+	st.MapPairs = int64(detect.RingPairs(s, nil, fullOpt))
+	if st.FullSeconds == 0 {
+		st.FullSeconds = float64(st.Items) / math.Max(st.cpuRate(), 1e-9)
 	}
+	st.MapRate = float64(st.MapPairs) / math.Max(st.FullSeconds, 1e-9)
+	st.Note += fmt.Sprintf("; the whole map: %s ring pairs from %s network evaluations", count(st.MapPairs), count(evals))
 	return nil
 }
 
