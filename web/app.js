@@ -445,7 +445,7 @@ async function run() {
   }
   if (state.running !== id) return; // cancelled while starting
   state.pendingRun = { cfg: cfgNow, files: [state.files.samples, state.files.deposits, state.files.targets] };
-  const msg = { type: 'run', id, config: JSON.stringify(cfgNow) };
+  const msg = { type: 'run', id, config: JSON.stringify(cfgNow), workers: workersParam() };
   const transfer = [];
   for (const role of ['samples', 'deposits', 'targets']) {
     const f = state.files[role];
@@ -469,7 +469,15 @@ function redetectRun(cfg) {
   $('cancel').disabled = false;
   $('log').replaceChildren();
   progress('detect', 0, 'new windows: re-running detection with the trained CNN (no training)');
-  state.resultWorker.w.postMessage({ type: 'redetect', id, cnn: JSON.stringify(cfg.cnn) });
+  state.resultWorker.w.postMessage({ type: 'redetect', id, cnn: JSON.stringify(cfg.cnn), workers: workersParam() });
+}
+
+// workersParam is the page address's ?workers=N: at most N workers for
+// detection and scoring (0, absent or not a number: every core the browser
+// reports, navigator.hardwareConcurrency; never more). Read at each run.
+function workersParam() {
+  const n = parseInt(new URLSearchParams(location.search).get('workers'), 10);
+  return Number.isFinite(n) && n > 0 ? n : 0;
 }
 
 function cancel() {

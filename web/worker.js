@@ -13,6 +13,7 @@ self.onmessage = async (e) => {
       self.haloModule = m.module;
       const go = new Go();
       const inst = await WebAssembly.instantiate(m.module, go.importObject);
+      self.haloMemory = inst.exports.mem; // its size is reported with results (peak memory)
       go.run(inst).then(() => self.postMessage({ type: 'fatal', message: 'the compute engine stopped' }));
       const q = queue;
       queue = null;

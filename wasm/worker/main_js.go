@@ -54,6 +54,14 @@ func str(v js.Value) string {
 	return v.String()
 }
 
+// intOr0 is v as an int, or 0 when it is not a number.
+func intOr0(v js.Value) int {
+	if v.Type() != js.TypeNumber {
+		return 0
+	}
+	return v.Int()
+}
+
 func handle(m js.Value) {
 	id := m.Get("id").Int()
 	switch m.Get("type").String() {
@@ -95,10 +103,10 @@ func handle(m js.Value) {
 			return
 		}
 		start(id, func(ctx context.Context, progress func(pipeline.Event)) (*result, *pipeline.Result, error) {
-			return redetect(ctx, id, prev, c, webPool{}, progress)
+			return redetect(ctx, id, prev, c, webPool{max: intOr0(m.Get("workers"))}, progress)
 		})
 	case "run":
-		req := request{ID: id, Config: []byte(str(m.Get("config"))), Pool: webPool{}}
+		req := request{ID: id, Config: []byte(str(m.Get("config"))), Pool: webPool{max: intOr0(m.Get("workers"))}}
 		req.Inputs = pipeline.Inputs{
 			Samples: bytesOf(m.Get("samples")), SamplesName: str(m.Get("samplesName")),
 			Deposits: bytesOf(m.Get("deposits")), DepositsName: str(m.Get("depositsName")),
@@ -177,6 +185,9 @@ func postResult(r *result) {
 	msg := map[string]any{
 		"type": "result", "id": r.ID, "report": string(r.Report), "methods": methods,
 		"geom": map[string]any{"cols": r.Cols, "rows": r.Rows, "x0": r.X0, "y0": r.Y0, "cell": r.Cell, "cellY": r.CellY},
+		// WebAssembly memory in bytes: this worker's, the largest of one
+		// sub-worker and the largest sum over one pool run's sub-workers.
+		"memory": map[string]any{"worker": wasmMemory(), "subWorker": subMemory.one, "subWorkers": subMemory.total},
 	}
 	points := make([]any, len(r.Points))
 	for i, p := range r.Points {

@@ -18,7 +18,16 @@ import (
 // them: Go in wasm is single-threaded, so parallelism means more workers.
 // Each sub-worker instantiates the compiled module the page posted (shared,
 // not fetched again) and gets a copy of the stack and the model.
-type webPool struct{}
+type webPool struct {
+	// max caps the number of sub-workers (the page's ?workers=N); 0 means
+	// navigator.hardwareConcurrency. It never exceeds hardwareConcurrency.
+	max int
+}
+
+// subMemory is the largest wasm memory of one sub-worker and the largest
+// sum over the sub-workers of one pool run, in bytes, since this worker
+// started (postResult reports them).
+var subMemory struct{ one, total int }
 
 type poolEvent struct {
 	worker int
@@ -28,13 +37,13 @@ type poolEvent struct {
 	err    error
 }
 
-func (webPool) Size(rows int) int { return poolSize(rows) }
+func (p webPool) Size(rows int) int { return poolSize(rows, p.max) }
 
 // Score splits the rows of x over sub-workers, each scoring its share with
 // the marshalled model (pipeline.ScoreRows).
-func (webPool) Score(ctx context.Context, kind string, model []byte, x []float32, d int) ([]float32, error) {
+func (p webPool) Score(ctx context.Context, kind string, model []byte, x []float32, d int) ([]float32, error) {
 	rows := len(x) / max(d, 1)
-	n := poolSize(rows)
+	n := poolSize(rows, p.max)
 	ranges := make([][2]int, n)
 	for w := range ranges {
 		ranges[w] = [2]int{rows * w / n, rows * (w + 1) / n}
@@ -66,6 +75,7 @@ func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, d
 		return fmt.Errorf("worker pool: the compiled module is not available in the worker")
 	}
 	events := make(chan poolEvent, 64*n)
+	memTotal := 0
 	workers := make([]js.Value, n)
 	funcs := make([]js.Func, n)
 	defer func() {
@@ -94,6 +104,11 @@ func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, d
 				default: // progress is advisory; never block the event loop
 				}
 			case "detected", "scored":
+				if mem := m.Get("memory"); mem.Type() == js.TypeNumber {
+					memTotal += mem.Int()
+					subMemory.one = max(subMemory.one, mem.Int())
+					subMemory.total = max(subMemory.total, memTotal)
+				}
 				events <- poolEvent{worker: w, data: bytesOf(m.Get("data")), final: true}
 			case "error", "fatal":
 				events <- poolEvent{worker: w, err: fmt.Errorf("worker %d: %s", w+1, m.Get("message").String())}
@@ -129,8 +144,14 @@ func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, d
 	return nil
 }
 
-func poolSize(rows int) int {
+// poolSize is the number of sub-workers for rows rows: every core the
+// browser reports (navigator.hardwareConcurrency), at most limit when
+// limit > 0 (the page's ?workers=N), and at most rows.
+func poolSize(rows, limit int) int {
 	n := js.Global().Get("navigator").Get("hardwareConcurrency").Int()
+	if limit > 0 && limit < n {
+		n = limit
+	}
 	if n < 1 {
 		n = 1
 	}
@@ -140,12 +161,12 @@ func poolSize(rows int) int {
 	return n
 }
 
-func (webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
+func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
 	mb, err := model.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	n := poolSize(s.Rows)
+	n := poolSize(s.Rows, p.max)
 	stack := uint8Array(float32Bytes(s.Data))
 	modelJS := uint8Array(mb)
 	names := make([]any, len(s.Names))
@@ -203,7 +224,7 @@ func handleScore(m js.Value) {
 			return
 		}
 		u := uint8Array(float32Bytes(out))
-		post(map[string]any{"type": "scored", "id": id, "data": u}, []any{u.Get("buffer")})
+		post(map[string]any{"type": "scored", "id": id, "data": u, "memory": wasmMemory()}, []any{u.Get("buffer")})
 	}()
 }
 
@@ -234,6 +255,17 @@ func handleDetect(m js.Value) {
 			return
 		}
 		u := uint8Array(float32Bytes(out))
-		post(map[string]any{"type": "detected", "id": id, "data": u}, []any{u.Get("buffer")})
+		post(map[string]any{"type": "detected", "id": id, "data": u, "memory": wasmMemory()}, []any{u.Get("buffer")})
 	}()
+}
+
+// wasmMemory is the size in bytes of this worker's WebAssembly memory (Go's
+// linear memory only grows, so it is the peak so far), or 0 when the glue
+// did not expose it (web/worker.js sets self.haloMemory).
+func wasmMemory() int {
+	m := js.Global().Get("self").Get("haloMemory")
+	if m.IsUndefined() || m.IsNull() {
+		return 0
+	}
+	return m.Get("buffer").Get("byteLength").Int()
 }

@@ -7,11 +7,12 @@
 // Messages from the page (a JS object each):
 //
 //	{type: "run", id, config: "<Config JSON>", samples: ArrayBuffer, samplesName,
-//	 deposits?: ArrayBuffer, depositsName?, targets?: ArrayBuffer, targetsName?}
+//	 deposits?: ArrayBuffer, depositsName?, targets?: ArrayBuffer, targetsName?,
+//	 workers?: N}  (at most N detection/scoring sub-workers; 0 or absent: hardwareConcurrency)
 //	{type: "cancel", id}
 //	{type: "export", id, method: index, format: "png"|"tif"|"asc"|"csv"}  (of the last result)
 //	{type: "preview", id, config, samples: ArrayBuffer, samplesName}
-//	{type: "redetect", id, cnn: "<CNNConfig JSON>"}  (new windows for the last result's CNN)
+//	{type: "redetect", id, cnn: "<CNNConfig JSON>", workers?: N}  (new windows for the last result's CNN)
 //
 // Messages to the page:
 //
@@ -19,7 +20,9 @@
 //	{type: "progress", id, stage, fraction, message}
 //	{type: "result", id, report: "<Report JSON>", roc?, paAll?, losses?, sweep?: PNG bytes,
 //	 methods: [{name, map: PNG bytes, hist: PNG bytes, pa?: PNG bytes, score: Float32Array, cuts: [...]}],
-//	 geom: {cols, rows, x0, y0, cell, cellY}}
+//	 geom: {cols, rows, x0, y0, cell, cellY},
+//	 memory: {worker, subWorker, subWorkers}}  (WebAssembly memory bytes: this worker, the largest
+//	                                            sub-worker, the largest sum over one pool run)
 //	{type: "error", id, message}
 //	{type: "file", id, name, mime, bytes}
 //	{type: "preview", id, preview: "<Preview JSON>"}
