@@ -9,7 +9,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Packages whose tests also run in js/wasm through Node (same code, same numbers).
 WASM_TEST_PKGS := ./core/... ./wasm/ui/...
 
-.PHONY: all build serve test deps vet test-native test-wasm test-fuzz bench clean
+.PHONY: all build serve test deps vet test-native test-wasm test-fuzz bench bench-browser clean
 
 all: build
 
@@ -73,6 +73,13 @@ bench: build
 	rm -f build/bench-peers.json
 	sh bench/peers/run.sh --json build/bench-peers.json
 	./build/halo bench --workload all --wasm --json build/bench.json $$([ -f build/bench-peers.json ] && echo --peer build/bench-peers.json)
+
+# End to end in headless Chromium (issue #6): the demo's first map, ALAD on
+# nanling-li, 1 vs 2 workers, the workers' memory (README "Performance").
+# The CNN on nanling-li takes minutes: run it on purpose with
+#   go test ./cmd/halo -run '^$$' -bench BenchmarkBrowserNanlingCNN -benchtime 1x -timeout 60m
+bench-browser:
+	$(GO) test ./cmd/halo -run '^$$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|WorkerScaling)' -benchtime 1x -timeout 30m
 
 clean:
 	rm -rf build out

@@ -38,7 +38,7 @@ var (
 )
 
 // buildWasm builds wasm/worker into a temporary folder once per test binary.
-func buildWasm(t *testing.T) string {
+func buildWasm(t testing.TB) string {
 	t.Helper()
 	wasmOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "halo-build-")
@@ -67,7 +67,7 @@ func buildWasm(t *testing.T) string {
 	return wasmDir
 }
 
-func requireTool(t *testing.T, name string) string {
+func requireTool(t testing.TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
@@ -81,14 +81,22 @@ func requireTool(t *testing.T, name string) string {
 
 // page is a served halo page in a headless Chromium tab.
 type page struct {
-	t        *testing.T
+	t        testing.TB
 	ctx      context.Context
 	url      string
 	mu       sync.Mutex
 	requests []string
+	loaded   time.Duration // from navigation to a ready compute engine
 }
 
-func openPage(t *testing.T, timeout time.Duration) *page {
+func openPage(t testing.TB, timeout time.Duration) *page {
+	t.Helper()
+	return openPageQuery(t, timeout, "")
+}
+
+// openPageQuery is openPage with a query string for the page's URL (such as
+// "?workers=1").
+func openPageQuery(t testing.TB, timeout time.Duration, query string) *page {
 	t.Helper()
 	exe := requireTool(t, "chromium")
 	build := buildWasm(t)
@@ -132,9 +140,10 @@ func openPage(t *testing.T, timeout time.Duration) *page {
 		}
 	})
 	t0 := time.Now()
-	p.run(network.Enable(), chromedp.Navigate(srv.URL+"/"))
+	p.run(network.Enable(), chromedp.Navigate(srv.URL+"/"+query))
 	p.waitText("#stage", "Ready", 60*time.Second)
-	t.Logf("page load to a ready compute engine: %.1f s", time.Since(t0).Seconds())
+	p.loaded = time.Since(t0)
+	t.Logf("page load to a ready compute engine: %.1f s", p.loaded.Seconds())
 	return p
 }
 
@@ -201,7 +210,7 @@ func (p *page) screenshot(name string) {
 	p.t.Logf("screenshot: %s", path)
 }
 
-func sharedData(t *testing.T, parts ...string) string {
+func sharedData(t testing.TB, parts ...string) string {
 	t.Helper()
 	p := filepath.Join(append([]string{"..", "..", "..", "shared", "data"}, parts...)...)
 	if _, err := os.Stat(p); err != nil {
@@ -449,7 +458,7 @@ func (p *page) checkSlider() {
 }
 
 // redPixels counts the pixels of the high class colour (#d7191c) in a PNG.
-func redPixels(t *testing.T, b []byte) int {
+func redPixels(t testing.TB, b []byte) int {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {
@@ -538,6 +547,19 @@ func TestBrowserCNNPool(t *testing.T) {
 	}
 	if tr2 := rep2.Methods[0].Training; tr2 == nil || tr2.Windows != [2]int{5, 11} || !strings.Contains(rep2.Methods[0].Note, "without training again") {
 		t.Errorf("after new windows: %+v", rep2.Methods[0])
+	}
+
+	// The page's ?workers=1 caps the pool (read at each run); the result
+	// reports the workers' WebAssembly memory.
+	p.eval(`(() => { history.replaceState(null, "", "?workers=1"); document.getElementById("outer").value = "13"; return true; })()`, &ok)
+	p.run(chromedp.Click("#run", chromedp.ByID))
+	p.waitText("#stage", "done", 3*time.Minute)
+	rep3, mem := p.result()
+	if tr3 := rep3.Methods[0].Training; tr3 == nil || tr3.Workers != 1 || tr3.Windows != [2]int{5, 13} {
+		t.Errorf("with ?workers=1: %+v", rep3.Methods[0].Training)
+	}
+	if mem.Worker < 16<<20 || mem.SubWorker < 16<<20 || mem.SubWorkers < mem.SubWorker {
+		t.Errorf("memory reported with the result: %+v", mem)
 	}
 	p.checkOrigin()
 }
