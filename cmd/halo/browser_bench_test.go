@@ -17,7 +17,7 @@ import (
 // WebAssembly memory, reported with b.ReportMetric, never asserted (the
 // machine is noisy). They skip without chromium or ../shared/data.
 //
-//	make bench-browser    # the three below, about 5 minutes on 2 cores
+//	make bench-browser    # the three below, about 3 minutes on 2 cores
 //	go test ./cmd/halo -run '^$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|WorkerScaling)' -benchtime 1x -timeout 30m
 //	go test ./cmd/halo -run '^$' -bench BenchmarkBrowserNanlingCNN -benchtime 1x -timeout 60m   # long, on purpose
 
@@ -165,4 +165,3 @@ func BenchmarkBrowserWorkerScaling(b *testing.B) {
 		reportMemory(b, mem)
 	}
 }
-
