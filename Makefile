@@ -79,7 +79,7 @@ bench: build
 # The CNN on nanling-li takes minutes: run it on purpose with
 #   go test ./cmd/halo -run '^$$' -bench BenchmarkBrowserNanlingCNN -benchtime 1x -timeout 60m
 bench-browser:
-	$(GO) test ./cmd/halo -run '^$$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|WorkerScaling)' -benchtime 1x -timeout 30m
+	$(GO) test ./cmd/halo -run '^$$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|PaperALAD|WorkerScaling)' -benchtime 1x -timeout 30m
 
 clean:
 	rm -rf build out

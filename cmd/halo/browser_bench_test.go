@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"halo/core/pipeline"
+	"halo/core/pipeline/bench"
 )
 
 // The end-to-end benchmarks of the page in headless Chromium (issue #6):
@@ -17,8 +20,8 @@ import (
 // WebAssembly memory, reported with b.ReportMetric, never asserted (the
 // machine is noisy). They skip without chromium or ../shared/data.
 //
-//	make bench-browser    # the three below, about 3 minutes on 2 cores
-//	go test ./cmd/halo -run '^$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|WorkerScaling)' -benchtime 1x -timeout 30m
+//	make bench-browser    # the four below, about 4 minutes on 2 cores
+//	go test ./cmd/halo -run '^$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|PaperALAD|WorkerScaling)' -benchtime 1x -timeout 30m
 //	go test ./cmd/halo -run '^$' -bench BenchmarkBrowserNanlingCNN -benchtime 1x -timeout 60m   # long, on purpose
 
 // memory is the result message's WebAssembly memory in bytes (wasm/worker).
@@ -162,6 +165,49 @@ func BenchmarkBrowserWorkerScaling(b *testing.B) {
 			b.ReportMetric(tr.PairsPerSecond, fmt.Sprintf("pairs/s-%d-worker", step.workers))
 		}
 		b.ReportMetric(rate[2]/rate[1], "speedup-2-vs-1")
+		reportMemory(b, mem)
+	}
+}
+
+// BenchmarkBrowserPaperALAD: the paper-shaped synthetic survey (251 x 310
+// cells, 39 elements, 19 deposits; core/pipeline/bench.PaperShaped, the
+// workload of halo bench) through the page with ALAD's defaults: the
+// compute workers' peak WebAssembly memory (target: under 1 GB) and the time.
+func BenchmarkBrowserPaperALAD(b *testing.B) {
+	w, err := bench.PaperShaped(1, 0, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	samples, deposits := filepath.Join(dir, "paper_samples.csv"), filepath.Join(dir, "paper_deposits.csv")
+	if err := os.WriteFile(samples, w.Samples, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(deposits, w.Deposits, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		p := openPage(b, 20*time.Minute)
+		t0 := time.Now()
+		p.run(
+			chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID),
+			chromedp.SetUploadFiles("#f-deposits", []string{deposits}, chromedp.ByID),
+		)
+		p.waitText("#files", "paper_deposits.csv", 10*time.Second)
+		p.waitText("#files", "paper_samples.csv", 60*time.Second)
+		p.waitText("#preview", "39 elements", 2*time.Minute)
+		var ok bool
+		p.eval(`(() => { for (const c of document.querySelectorAll("input[name=method]")) c.checked = c.value === "alad"; return true; })()`, &ok)
+		p.run(chromedp.WaitEnabled("#run", chromedp.ByID), chromedp.Click("#run", chromedp.ByID))
+		p.waitText("#stage", "done", 18*time.Minute)
+		sec := (p.loaded + time.Since(t0)).Seconds()
+		rep, mem := p.result()
+		if len(rep.Methods) != 1 || rep.Data.Cols*rep.Data.Rows == 0 {
+			b.Fatalf("report %+v", rep.Methods)
+		}
+		b.ReportMetric(sec, "s-open-to-map")
+		b.ReportMetric(rep.Methods[0].Seconds, "s-alad")
+		b.ReportMetric(float64(rep.Data.Cols*rep.Data.Rows), "cells")
 		reportMemory(b, mem)
 	}
 }
