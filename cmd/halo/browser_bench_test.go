@@ -83,13 +83,7 @@ func runNanling(b *testing.B, method string, limit time.Duration) (*pipeline.Rep
 	deposits := sharedData(b, "nanling-li", "deposits.csv")
 	p := openPage(b, limit)
 	t0 := time.Now()
-	p.run(
-		chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID),
-		chromedp.SetUploadFiles("#f-deposits", []string{deposits}, chromedp.ByID),
-	)
-	p.waitText("#files", "deposits.csv", 10*time.Second)
-	p.waitText("#files", "grid.csv", 30*time.Second)
-	p.waitText("#preview", "39 elements", 60*time.Second)
+	p.load(samples, deposits, "39 elements", 60*time.Second)
 	var ok bool
 	p.eval(fmt.Sprintf(`(() => { for (const c of document.querySelectorAll("input[name=method]")) c.checked = c.value === %q; return true; })()`, method), &ok)
 	p.run(chromedp.WaitEnabled("#run", chromedp.ByID), chromedp.Click("#run", chromedp.ByID))
@@ -189,13 +183,7 @@ func BenchmarkBrowserPaperALAD(b *testing.B) {
 	for b.Loop() {
 		p := openPage(b, 20*time.Minute)
 		t0 := time.Now()
-		p.run(
-			chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID),
-			chromedp.SetUploadFiles("#f-deposits", []string{deposits}, chromedp.ByID),
-		)
-		p.waitText("#files", "paper_deposits.csv", 10*time.Second)
-		p.waitText("#files", "paper_samples.csv", 60*time.Second)
-		p.waitText("#preview", "39 elements", 2*time.Minute)
+		p.load(samples, deposits, "39 elements", 2*time.Minute)
 		var ok bool
 		p.eval(`(() => { for (const c of document.querySelectorAll("input[name=method]")) c.checked = c.value === "alad"; return true; })()`, &ok)
 		p.run(chromedp.WaitEnabled("#run", chromedp.ByID), chromedp.Click("#run", chromedp.ByID))

@@ -223,6 +223,20 @@ func sharedData(t testing.TB, parts ...string) string {
 // TestBrowserNanling drops the nanling-li grid and deposits into the page,
 // runs the default methods and checks that the AUCs shown equal those of the
 // native pipeline for the same Config, and that the map is not blank.
+// load drops a samples and a deposits CSV on the page's pickers, waits until
+// both are read (asynchronously; the larger last) and the column preview
+// says preview (such as "39 elements"), within limit.
+func (p *page) load(samples, deposits, preview string, limit time.Duration) {
+	p.t.Helper()
+	p.run(
+		chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID),
+		chromedp.SetUploadFiles("#f-deposits", []string{deposits}, chromedp.ByID),
+	)
+	p.waitText("#files", filepath.Base(deposits), limit)
+	p.waitText("#files", filepath.Base(samples), limit)
+	p.waitText("#preview", preview, limit)
+}
+
 func TestBrowserNanling(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
@@ -231,15 +245,8 @@ func TestBrowserNanling(t *testing.T) {
 	deposits := sharedData(t, "nanling-li", "deposits.csv")
 	p := openPage(t, 8*time.Minute)
 
-	p.run(
-		chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID),
-		chromedp.SetUploadFiles("#f-deposits", []string{deposits}, chromedp.ByID),
-	)
-	// Both files are read asynchronously (the 7 MB grid last): wait for both.
-	p.waitText("#files", "deposits.csv", 10*time.Second)
-	p.waitText("#files", "grid.csv", 30*time.Second)
 	// The column preview: gridded input recognised, 39 elements with units.
-	p.waitText("#preview", "39 elements", 60*time.Second)
+	p.load(samples, deposits, "39 elements", 60*time.Second)
 	var units []string
 	p.eval(`[...document.querySelectorAll("#preview-table tbody tr")].map(tr => tr.children[1].textContent + ":" + tr.children[3].querySelector("select").value)`, &units)
 	if len(units) != 39 || units[0] != "Ag:ppb" {
