@@ -44,10 +44,7 @@ func (p webPool) Size(rows int) int { return poolSize(rows, p.max) }
 func (p webPool) Score(ctx context.Context, kind string, model []byte, x []float32, d int) ([]float32, error) {
 	rows := len(x) / max(d, 1)
 	n := poolSize(rows, p.max)
-	ranges := make([][2]int, n)
-	for w := range ranges {
-		ranges[w] = [2]int{rows * w / n, rows * (w + 1) / n}
-	}
+	ranges := pipeline.Bands(rows, n) // n <= rows: no band is empty
 	modelJS := uint8Array(model)
 	out := make([]float32, rows)
 	err := runSubWorkers(ctx, n, func(w int) map[string]any {
@@ -174,10 +171,7 @@ func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, mode
 		names[i] = nm
 	}
 	geom := map[string]any{"cols": s.Cols, "rows": s.Rows, "x0": s.X0, "y0": s.Y0, "cell": s.Cell, "cellY": s.CellY}
-	ranges := make([][2]int, n)
-	for w := range ranges {
-		ranges[w] = [2]int{s.Rows * w / n, s.Rows * (w + 1) / n}
-	}
+	ranges := pipeline.Bands(s.Rows, n) // the bands pipeline counts the pairs of
 	rowsDone := make([]int, n)
 	report := func() error {
 		if progress == nil {

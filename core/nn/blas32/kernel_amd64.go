@@ -18,11 +18,12 @@ var useAVX = cpuHasAVX()
 // p in order, exactly as the pure-Go kernels of the other platforms do, so
 // a product is the same bit for bit natively and in js/wasm.
 
+// kernelAVX computes acc[r*NR+q] = sum over p < kb of A_r[p] * bp[p*NR+q]
+// for the two rows A_0 at a0 and A_1 at a1, their elements astep float32s
+// apart. kb must be at least 1.
+//
 //go:noescape
-func kernelAVX(kb int, ap, bp *float32, acc *[MR * NR]float32)
-
-//go:noescape
-func kernelRowsAVX(kb int, r0, r1, bp *float32, acc *[MR * NR]float32)
+func kernelAVX(kb int, a0, a1 *float32, astep int, bp *float32, acc *[MR * NR]float32)
 
 // kernel computes the MR×NR product of an A panel (kb×MR, packed) and a B
 // panel (kb×NR, packed) into acc (row-major MR×NR), overwriting it.
@@ -30,19 +31,10 @@ func kernel(kb int, ap, bp []float32, acc *[MR * NR]float32) {
 	ap = ap[:kb*MR]
 	bp = bp[:kb*NR]
 	if useAVX && kb > 0 {
-		kernelAVX(kb, &ap[0], &bp[0], acc)
+		kernelAVX(kb, &ap[0], &ap[1], MR, &bp[0], acc)
 		return
 	}
-	var c [MR * NR]float32
-	for p := 0; p < kb; p++ {
-		a0, a1 := ap[p*MR], ap[p*MR+1]
-		b := bp[p*NR : p*NR+NR : p*NR+NR]
-		for q, v := range b {
-			c[q] += a0 * v
-			c[NR+q] += a1 * v
-		}
-	}
-	*acc = c
+	portable(kb, ap, ap[1:], MR, bp, acc)
 }
 
 // kernelRows is kernel with the two rows of A read in place (r0, r1, kb
@@ -52,16 +44,22 @@ func kernelRows(kb int, r0, r1, bp []float32, acc *[MR * NR]float32) {
 	r1 = r1[:kb]
 	bp = bp[:kb*NR]
 	if useAVX && kb > 0 {
-		kernelRowsAVX(kb, &r0[0], &r1[0], &bp[0], acc)
+		kernelAVX(kb, &r0[0], &r1[0], 1, &bp[0], acc)
 		return
 	}
+	portable(kb, r0, r1, 1, bp, acc)
+}
+
+// portable is kernelAVX in Go, for processors without AVX: the same
+// products and sums in the same order.
+func portable(kb int, a0, a1 []float32, astep int, bp []float32, acc *[MR * NR]float32) {
 	var c [MR * NR]float32
 	for p := 0; p < kb; p++ {
-		a0, a1 := r0[p], r1[p]
+		x0, x1 := a0[p*astep], a1[p*astep]
 		b := bp[p*NR : p*NR+NR : p*NR+NR]
 		for q, v := range b {
-			c[q] += a0 * v
-			c[NR+q] += a1 * v
+			c[q] += x0 * v
+			c[NR+q] += x1 * v
 		}
 	}
 	*acc = c
