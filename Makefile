@@ -3,7 +3,9 @@
 
 GO      ?= go
 GOROOT  := $(shell $(GO) env GOROOT)
-WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+# Go's Node launcher plus the memory hand-over that lets core/nn/blas32 run
+# its WebAssembly SIMD kernel, as the page's workers do.
+WASMEXEC := $(CURDIR)/tools/wasmexec/go_js_wasm_exec
 ADDR    ?= :8080
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Packages whose tests also run in js/wasm through Node (same code, same numbers).
@@ -53,8 +55,11 @@ vet:
 test-native: build
 	HALO_REQUIRE_TOOLS=1 $(GO) test -count=1 -timeout 20m ./...
 
+# The core tests in js/wasm with the SIMD kernel, then the golden maps once
+# more on the pure-Go kernel (HALO_SIMD=0): both must equal the native maps.
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -timeout 15m -exec=$(WASMEXEC) $(WASM_TEST_PKGS)
+	HALO_SIMD=0 GOOS=js GOARCH=wasm $(GO) test -count=1 -short -timeout 10m -exec=$(WASMEXEC) -run 'TestSameMapEverywhere' ./core/pipeline
 
 # A short fuzz run of each parser (samples, deposits, Config / report JSON)
 # on top of the corpus in testdata (which the plain test run replays).

@@ -38,7 +38,7 @@ function spawnWorker() {
     };
     w.onerror = (e) => reject(new Error(e.message || 'the compute worker failed to start'));
   });
-  modulePromise.then((module) => w.postMessage({ type: 'init', module }), (err) => showError('Could not load the compute engine: ' + err));
+  modulePromise.then((module) => w.postMessage({ type: 'init', module, simd: simdParam() }), (err) => showError('Could not load the compute engine: ' + err));
   w.addEventListener('error', (e) => onWorkerCrash(wk, e.message || 'the worker crashed'));
   return wk;
 }
@@ -470,6 +470,13 @@ function redetectRun(cfg) {
   $('log').replaceChildren();
   progress('detect', 0, 'new windows: re-running detection with the trained CNN (no training)');
   state.resultWorker.w.postMessage({ type: 'redetect', id, cnn: JSON.stringify(cfg.cnn), workers: workersParam() });
+}
+
+// simdParam is false when the page address has ?simd=0: the workers then
+// multiply on the pure-Go kernel instead of the WebAssembly SIMD one (same
+// numbers, slower; for measuring what SIMD gains).
+function simdParam() {
+  return new URLSearchParams(location.search).get('simd') !== '0';
 }
 
 // workersParam is the page address's ?workers=N: at most N workers for

@@ -2,6 +2,9 @@
 // compiles the module once and posts it here with {type: "init", module}.
 // The module is kept in self.haloModule: the worker passes it on to the
 // sub-workers it starts for parallel detection (the same script).
+// self.haloMemory, the module's memory, is set before the Go program starts:
+// core/nn/blas32 instantiates its WebAssembly SIMD kernel on it, unless the
+// init message says simd: false (self.haloNoSIMD).
 importScripts('../build/wasm_exec.js');
 
 let queue = [];
@@ -11,6 +14,7 @@ self.onmessage = async (e) => {
   if (m.type === 'init') {
     try {
       self.haloModule = m.module;
+      if (m.simd === false) self.haloNoSIMD = true;
       const go = new Go();
       const inst = await WebAssembly.instantiate(m.module, go.importObject);
       self.haloMemory = inst.exports.mem; // its size is reported with results (peak memory)

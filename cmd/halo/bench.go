@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"strings"
 
 	"halo/core/pipeline/bench"
 )
@@ -200,9 +199,8 @@ func runWasmBench(ctx context.Context, root string, args []string, log io.Writer
 	if _, err := exec.LookPath("node"); err != nil {
 		return nil, fmt.Errorf("node is not installed (apt-get install nodejs): %w", err)
 	}
-	goroot, err := exec.CommandContext(ctx, "go", "env", "GOROOT").Output()
-	if err != nil {
-		return nil, fmt.Errorf("go env GOROOT: %w (the Go toolchain is needed to build the wasm benchmark)", err)
+	if _, err := exec.LookPath("go"); err != nil {
+		return nil, fmt.Errorf("the Go toolchain is needed to build the wasm benchmark: %w", err)
 	}
 	tmp, err := os.MkdirTemp("", "halo-bench-")
 	if err != nil {
@@ -216,7 +214,9 @@ func runWasmBench(ctx context.Context, root string, args []string, log io.Writer
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("building wasm/bench: %v\n%s", err, out)
 	}
-	run := exec.CommandContext(ctx, filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "go_js_wasm_exec"), append([]string{wasmFile}, args...)...)
+	// tools/wasmexec is Go's Node launcher plus the memory hand-over of the
+	// page's workers, so blas32 runs on its SIMD kernel as in the browser.
+	run := exec.CommandContext(ctx, filepath.Join(root, "tools", "wasmexec", "go_js_wasm_exec"), append([]string{wasmFile}, args...)...)
 	var out, errb bytes.Buffer
 	run.Stdout = &out
 	run.Stderr = &errb

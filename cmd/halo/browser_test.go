@@ -606,6 +606,47 @@ func TestBrowserALADVAE(t *testing.T) {
 	if !lossPlot {
 		t.Error("no loss plot shown")
 	}
+
+	// The networks ran on the WebAssembly SIMD kernel; with ?simd=0 on the
+	// pure-Go one, and the maps are the same bit for bit.
+	simdMaps, simdKernel := p.scoreHashes()
+	if simdKernel != "wasm simd" {
+		t.Errorf("matrix kernel %q in Chromium, want \"wasm simd\"", simdKernel)
+	}
+	q := openPageQuery(t, 5*time.Minute, "?simd=0")
+	q.eval(`(() => {
+		for (const b of document.querySelectorAll("input[name=method]")) b.checked = b.value === "alad" || b.value === "vae";
+		document.getElementById("epochs").value = "1";
+		return true; })()`, &ok)
+	q.run(chromedp.Click("#demo", chromedp.ByID))
+	q.waitText("#stage", "done", 4*time.Minute)
+	goMaps, goKernel := q.scoreHashes()
+	if goKernel != "go" {
+		t.Errorf("matrix kernel %q with ?simd=0, want \"go\"", goKernel)
+	}
+	if fmt.Sprint(simdMaps) != fmt.Sprint(goMaps) || len(goMaps) != 2 {
+		t.Errorf("score grids differ between the SIMD and the pure-Go kernel: %v against %v", simdMaps, goMaps)
+	}
+}
+
+// scoreHashes returns an FNV-1a hash of the bits of each method's score
+// grid in the last result, and the matrix kernel the result reports.
+func (p *page) scoreHashes() ([]string, string) {
+	p.t.Helper()
+	var out struct {
+		Hashes []string `json:"hashes"`
+		Kernel string   `json:"kernel"`
+	}
+	p.eval(`(() => {
+		const r = window.halo.result, hashes = [];
+		for (const m of r.methods) {
+			const u = new Uint32Array(m.score.buffer, m.score.byteOffset, m.score.length);
+			let h = 0x811c9dc5;
+			for (const v of u) for (let s = 0; s < 32; s += 8) h = Math.imul(h ^ ((v >>> s) & 255), 0x01000193) >>> 0;
+			hashes.push(m.name + ":" + h.toString(16) + ":" + u.length);
+		}
+		return {hashes, kernel: r.kernel || ""}; })()`, &out)
+	return out.Hashes, out.Kernel
 }
 
 // TestBrowserReportInputsDiffer loads a saved report into the page: the

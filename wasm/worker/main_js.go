@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall/js"
 
+	"halo/core/nn/blas32"
 	"halo/core/pipeline"
 )
 
@@ -188,6 +189,8 @@ func postResult(r *result) {
 		// WebAssembly memory in bytes: this worker's, the largest of one
 		// sub-worker and the largest sum over one pool run's sub-workers.
 		"memory": map[string]any{"worker": wasmMemory(), "subWorker": subMemory.one, "subWorkers": subMemory.total},
+		// The matrix kernel of this worker (the sub-workers use the same).
+		"kernel": blas32.Kernel(),
 	}
 	points := make([]any, len(r.Points))
 	for i, p := range r.Points {

@@ -115,7 +115,7 @@ func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, d
 		wk.Set("onmessage", funcs[w])
 		wk.Set("onerror", funcs[w])
 		workers[w] = wk
-		wk.Call("postMessage", map[string]any{"type": "init", "module": mod})
+		wk.Call("postMessage", map[string]any{"type": "init", "module": mod, "simd": !js.Global().Get("haloNoSIMD").Truthy()})
 	}
 	finished := 0
 	for finished < n {

@@ -53,3 +53,6 @@ func kernelRows(kb int, r0, r1, bp []float32, acc *[MR * NR]float32) {
 	}
 	*acc = [MR * NR]float32{c00, c01, c02, c03, c10, c11, c12, c13}
 }
+
+// useAVX is false: the kernels above are pure Go.
+const useAVX = false

@@ -52,6 +52,9 @@ func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias
 	if bias != nil && len(bias) != n {
 		panic("blas32: bias length mismatch")
 	}
+	if gemmRowsSIMD(c, cOff, a, aOff, b, bias, relu) {
+		return
+	}
 	m := len(aOff)
 	npan := (n + NR - 1) / NR
 	var acc [MR * NR]float32

@@ -66,35 +66,25 @@ var benchArchs = []struct {
 }
 
 // BenchmarkScorePairs: inference in blocks of 1,056 pairs (one (13,35)
-// dual-window ring), with Winograd F(2,3) stride-1 layers (the default) and
-// with the direct kernel only. FLOPs = 2 x MACs per pair of the direct
-// convolution in both cases.
+// dual-window ring). FLOPs = 2 x MACs per pair.
 func BenchmarkScorePairs(b *testing.B) {
-	defer func() { winogradOn = true }()
 	for _, a := range benchArchs {
-		for _, wino := range []bool{true, false} {
-			name := a.name + "/direct"
-			if wino {
-				name = a.name + "/winograd"
-			}
-			b.Run(name, func(b *testing.B) {
-				winogradOn = wino
-				const n = 1056
-				rng := rand.New(rand.NewPCG(1, 2))
-				m := randomModel(a.arch, benchD, rng)
-				diffs := randomDiffs(rng, n, benchD)
-				dst := make([]float32, n)
+		b.Run(a.name, func(b *testing.B) {
+			const n = 1056
+			rng := rand.New(rand.NewPCG(1, 2))
+			m := randomModel(a.arch, benchD, rng)
+			diffs := randomDiffs(rng, n, benchD)
+			dst := make([]float32, n)
+			m.ScorePairs(dst, diffs)
+			referenceGFLOPS()
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cpuTime()
+			for b.Loop() {
 				m.ScorePairs(dst, diffs)
-				referenceGFLOPS()
-				b.ReportAllocs()
-				b.ResetTimer()
-				cpu := cpuTime()
-				for b.Loop() {
-					m.ScorePairs(dst, diffs)
-				}
-				reportRate(b, n*b.N, 2*float64(m.MACs()), cpuTime()-cpu)
-			})
-		}
+			}
+			reportRate(b, n*b.N, 2*float64(m.MACs()), cpuTime()-cpu)
+		})
 	}
 }
 

@@ -41,9 +41,12 @@
 //
 // over blocks of 32 pairs with no allocation after the first call: a layer
 // is a blas32.GemmRows product of the im2col view of the padded activations
-// (read in place) by the packed kernel, with bias and ReLU fused; stride-1
-// layers with at least 8 input channels use Winograd's F(2,3) instead (a
-// third fewer products, 1.1-1.2x faster measured). The tests hold the
+// (read in place) by the packed kernel, with bias and ReLU fused. (Winograd's
+// F(2,3) for the stride-1 layers, a third fewer products, was 1.1-1.2x
+// faster on scalar kernels; on the vector kernels its scalar transforms
+// made it slower than the direct product: paper network 3,045 against 7,830
+// pairs/s on the WebAssembly SIMD kernel, 6,617 against 7,827 with AVX, so
+// it was removed.) The tests hold the
 // scores equal to gorgonia's forward pass (both this package's graph and one
 // built from gorgonia's own Conv2d) and to a float64 loop within 1e-5.
 //

@@ -29,7 +29,6 @@ type Scorer struct {
 }
 
 type scoreLayer struct {
-	wino *winoLayer // nil: direct convolution
 	w    blas32.PackedB
 	bias []float32
 	in   []float32 // padded input block: scoreBlock pairs of rows[i] rows of inC values
@@ -51,22 +50,18 @@ func (m *Model) NewScorer() *Scorer {
 	s.fc = append([]float32(nil), m.FC...)
 	s.fcBias = m.FCBias
 	s.pad = pad
-	// rows[i]: padded rows per pair of layer i's input buffer; a Winograd
-	// layer of odd length reads one more zero row.
+	// rows[i]: padded rows per pair of layer i's input buffer.
 	rows := make([]int, n)
 	ins := make([]int, n)
 	in := 1
 	for i, c := range arch.Channels {
 		ins[i] = in
 		rows[i] = ls[i] + 2*pad
-		if useWinograd(k, arch.Strides[i], in) && ls[i]%2 == 1 {
-			rows[i]++
-		}
 		in = c
 	}
 	for i, c := range arch.Channels {
 		l := &s.layers[i]
-		in, inL, outL := ins[i], ls[i], ls[i+1]
+		in, outL := ins[i], ls[i+1]
 		l.outL = outL
 		stride := arch.Strides[i]
 		l.bias = append([]float32(nil), m.Conv[i].B...)
@@ -80,10 +75,6 @@ func (m *Model) NewScorer() *Scorer {
 					l.cOff[p*outL+o] = (p*rows[i+1] + o + pad) * c
 				}
 			}
-		}
-		if useWinograd(k, stride, in) {
-			l.wino = newWinoLayer(m.Conv[i].W, in, c, inL, rows[i])
-			continue
 		}
 		l.w.Pack(k*in, c, m.Conv[i].W, c, false)
 		l.aOff = make([]int, scoreBlock*outL)
@@ -134,10 +125,6 @@ func (s *Scorer) block(dst, diffs []float32) {
 		out := s.last
 		if i+1 < len(s.layers) {
 			out = s.layers[i+1].in
-		}
-		if l.wino != nil {
-			l.wino.run(out, l.cOff, l.in, l.bias, np)
-			continue
 		}
 		rows := np * l.outL
 		blas32.GemmRows(out, l.cOff[:rows], l.in, l.aOff[:rows], &l.w, l.bias, true)

@@ -10,7 +10,10 @@
 //	read             survey.Read of the samples CSV (samples/s)
 //	grid             the samples placed on their lattice, or IDW onto a grid (cells/s)
 //	transform        clr and ilr stacks, standardised (cells/s)
-//	roofline         blas32.Gemm of 128x256 by 256x256 float32 matrices
+//	roofline         blas32.Gemm of 128x256 by 256x256 float32 matrices (in
+//	                 js/wasm on its WebAssembly SIMD kernel when the host
+//	                 set it up, as the page's workers and tools/wasmexec do)
+//	gemm scalar      the same on blas32's pure-Go kernel (js/wasm with SIMD only)
 //	gemm gonum       gonum's Sgemm on the same product (natively: assembly, what
 //	                 gorgonia training and the ALAD/VAE scorers use; so stages
 //	                 may exceed the blas32 roofline)

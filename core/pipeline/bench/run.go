@@ -126,7 +126,7 @@ func (r *Result) Stage(name string) *Stage {
 
 // StageNames are the stages of Run, in order.
 var StageNames = []string{
-	"read", "grid", "transform", "roofline", "gemm gonum",
+	"read", "grid", "transform", "roofline", "gemm scalar", "gemm gonum",
 	"cnn train light", "cnn train paper", "cnn infer paper",
 	"detect fast", "detect exact", "detect exact paper",
 	"alad train", "alad train paper", "alad score",
@@ -182,7 +182,7 @@ func Run(ctx context.Context, w *Workload, opt *Options) (*Result, error) {
 	b.mem.start()
 	defer b.mem.stop()
 	t0 := time.Now()
-	for _, step := range []func() error{b.read, b.grid, b.transform, b.roofline, b.gonumGemm, b.cnnLight, b.cnnPaper, b.cnnInfer,
+	for _, step := range []func() error{b.read, b.grid, b.transform, b.roofline, b.scalarGemm, b.gonumGemm, b.cnnLight, b.cnnPaper, b.cnnInfer,
 		b.detectFast, b.detectExact, b.detectExactPaper, b.aladTrain, b.aladPaper, b.aladScore, b.vaeTrain, b.vaeScore} {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -382,7 +382,26 @@ const gemmM, gemmN, gemmK = 128, 256, 256
 
 func (b *bencher) roofline() error {
 	flops := b.gemmLoop(blas32.Gemm)
-	b.end("roofline", fmt.Sprintf("blas32.Gemm %dx%dx%d float32, one goroutine", gemmM, gemmN, gemmK), int64(flops/gemmFLOPs), "products", flops)
+	kernel := "one goroutine"
+	if blas32.SIMD() {
+		kernel = "WebAssembly SIMD kernel, one worker"
+	}
+	b.end("roofline", fmt.Sprintf("blas32.Gemm %dx%dx%d float32, %s", gemmM, gemmN, gemmK, kernel), int64(flops/gemmFLOPs), "products", flops)
+	return nil
+}
+
+// scalarGemm measures, where blas32 runs on its WebAssembly SIMD kernel,
+// the same product on its pure-Go (scalar) kernel: what SIMD gains.
+// Elsewhere the stage is left out.
+func (b *bencher) scalarGemm() error {
+	if !blas32.SIMD() {
+		return nil
+	}
+	blas32.SetSIMD(false)
+	flops := b.gemmLoop(blas32.Gemm)
+	blas32.SetSIMD(true)
+	b.end("gemm scalar", fmt.Sprintf("blas32.Gemm %dx%dx%d float32 on its pure-Go kernel (the roofline runs on the SIMD kernel)", gemmM, gemmN, gemmK),
+		int64(flops/gemmFLOPs), "products", flops)
 	return nil
 }
 

@@ -1,0 +1,409 @@
+package blas32
+
+// The WebAssembly SIMD kernel of js/wasm builds.
+//
+// Go's wasm port emits no SIMD instructions, so the pure-Go micro-kernel is
+// scalar: one multiply and one add per instruction. simdModule assembles,
+// instruction by instruction, a small separate WebAssembly module whose one
+// hot function computes the same products four lanes at a time (f32x4). It
+// imports the Go program's own linear memory (env.mem), so it reads A, B and
+// writes its result where the Go slices live, without copying. It multiplies
+// and adds in separate rounded steps (WebAssembly SIMD has no fused
+// multiply-add) and sums each element's products in the order p = 0, 1, ...,
+// k-1 from +0, as the Go kernels do, so its results are equal bit for bit to
+// theirs and to the AVX kernel of amd64.
+//
+// The module is built here, in Go, rather than kept as a binary: it is the
+// source, and a test checks it against the Go kernel.
+
+// Parameter block read by rows (int32 slots, see simdParams).
+const (
+	spM      = iota // rows of A
+	spK             // depth
+	spNpan          // panels of B (NR columns each)
+	spA             // byte address of A's base
+	spAoff          // byte address of []int row offsets (elements from A's base), 0: row i at i*lda
+	spLda           // row stride of A in elements when spAoff is 0
+	spB             // byte address of the packed B (npan panels of k×NR)
+	spT             // byte address of the output T, rows of ldt floats
+	spLdt           // row stride of T in elements
+	spBias          // byte address of a bias of npan*NR floats, 0: none
+	spRelu          // 1: max(0, ·) as Go's `if v < 0 { v = 0 }`
+	spCount
+)
+
+// simdRowBlock is the number of rows of A the SIMD kernel takes at a time:
+// T must have room for m rounded up to a multiple of it.
+const simdRowBlock = 4
+
+// simdModule returns the kernel module. Its exports:
+//
+//	setp(p i32)  stores the address of the parameter block
+//	rows()       T[i][jp*8+q] = f(bias + sum_p A[i][p] * B[p][jp*8+q]) for
+//	             i < m rounded up to 4 (rows past m repeat row m-1),
+//	             jp < npan, q < 8, where A[i][p] is the float32 at
+//	             a + 4*(off(i)+p)
+func simdModule() []byte {
+	const nrW = 8 // NR of js/wasm; the kernel is written for it
+	var w wasmAsm
+
+	// Locals of rows (all i32 first, then v128).
+	const (
+		lP = iota
+		lM
+		lK
+		lNpan
+		lA
+		lAoff
+		lLda
+		lB
+		lT
+		lLdt
+		lBias
+		lRelu
+		lI
+		lJp
+		lP2 // depth counter
+		lBp
+		lR0 // row addresses r0..r3
+		lR1
+		lR2
+		lR3
+		lQ0 // running A pointers q0..q3
+		lQ1
+		lQ2
+		lQ3
+		lTr // output address
+		lIdx
+		nI32
+	)
+	const (
+		vC0   = nI32 + iota // accumulators c0..c7: row r, half h at c(2r+h)
+		vB0                 = nI32 + 8
+		vB1                 = nI32 + 9
+		vS                  = nI32 + 10
+		nV128               = 11
+	)
+
+	body := &w
+	// Load the parameter block.
+	body.op(opGlobalGet, 0)
+	body.op(opLocalSet, lP)
+	for slot, l := range []int{lM, lK, lNpan, lA, lAoff, lLda, lB, lT, lLdt, lBias, lRelu} {
+		body.op(opLocalGet, lP)
+		body.load(opI32Load, 2, 4*slot)
+		body.op(opLocalSet, l)
+	}
+	// for i = 0; i < m; i += 4
+	body.i32const(0)
+	body.op(opLocalSet, lI)
+	body.block()
+	body.loop()
+	body.op(opLocalGet, lI)
+	body.op(opLocalGet, lM)
+	body.raw(opI32GeS)
+	body.op(opBrIf, 1)
+	// row addresses
+	for r := 0; r < simdRowBlock; r++ {
+		// idx = min(i+r, m-1)
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.op(opLocalGet, lM)
+		body.i32const(1)
+		body.raw(opI32Sub)
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.op(opLocalGet, lM)
+		body.raw(opI32LtS)
+		body.raw(opSelect)
+		body.op(opLocalSet, lIdx)
+		// off = aoff ? i64 aoff[idx] : idx*lda; r = a + 4*off
+		body.op(opLocalGet, lA)
+		body.op(opLocalGet, lAoff)
+		body.ifI32()
+		body.op(opLocalGet, lAoff)
+		body.op(opLocalGet, lIdx)
+		body.i32const(3)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.load(opI64Load, 3, 0)
+		body.raw(opI32WrapI64)
+		body.raw(opElse)
+		body.op(opLocalGet, lIdx)
+		body.op(opLocalGet, lLda)
+		body.raw(opI32Mul)
+		body.raw(opEnd)
+		body.i32const(2)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.op(opLocalSet, lR0+r)
+	}
+	// for jp = 0; jp < npan; jp++
+	body.i32const(0)
+	body.op(opLocalSet, lJp)
+	body.block()
+	body.loop()
+	body.op(opLocalGet, lJp)
+	body.op(opLocalGet, lNpan)
+	body.raw(opI32GeS)
+	body.op(opBrIf, 1)
+	// bp = b + jp*k*32
+	body.op(opLocalGet, lB)
+	body.op(opLocalGet, lJp)
+	body.op(opLocalGet, lK)
+	body.raw(opI32Mul)
+	body.i32const(5)
+	body.raw(opI32Shl)
+	body.raw(opI32Add)
+	body.op(opLocalSet, lBp)
+	for r := 0; r < simdRowBlock; r++ {
+		body.op(opLocalGet, lR0+r)
+		body.op(opLocalSet, lQ0+r)
+	}
+	for c := 0; c < 8; c++ {
+		body.v128zero()
+		body.op(opLocalSet, vC0+c)
+	}
+	// for p = k; p > 0; p--
+	body.op(opLocalGet, lK)
+	body.op(opLocalSet, lP2)
+	body.block()
+	body.loop()
+	body.op(opLocalGet, lP2)
+	body.i32const(0)
+	body.raw(opI32LeS)
+	body.op(opBrIf, 1)
+	body.op(opLocalGet, lBp)
+	body.simdLoad(0)
+	body.op(opLocalSet, vB0)
+	body.op(opLocalGet, lBp)
+	body.simdLoad(16)
+	body.op(opLocalSet, vB1)
+	for r := 0; r < simdRowBlock; r++ {
+		body.op(opLocalGet, lQ0+r)
+		body.load(opF32Load, 2, 0)
+		body.simd(simdF32x4Splat)
+		body.op(opLocalSet, vS)
+		for h := 0; h < 2; h++ {
+			c := vC0 + 2*r + h
+			body.op(opLocalGet, c)
+			body.op(opLocalGet, vS)
+			body.op(opLocalGet, vB0+h)
+			body.simd(simdF32x4Mul)
+			body.simd(simdF32x4Add)
+			body.op(opLocalSet, c)
+		}
+		body.op(opLocalGet, lQ0+r)
+		body.i32const(4)
+		body.raw(opI32Add)
+		body.op(opLocalSet, lQ0+r)
+	}
+	body.op(opLocalGet, lBp)
+	body.i32const(4 * nrW)
+	body.raw(opI32Add)
+	body.op(opLocalSet, lBp)
+	body.op(opLocalGet, lP2)
+	body.i32const(1)
+	body.raw(opI32Sub)
+	body.op(opLocalSet, lP2)
+	body.op(opBr, 0)
+	body.raw(opEnd) // loop p
+	body.raw(opEnd) // block p
+	// bias: c += bias[jp*8 : jp*8+8]
+	body.op(opLocalGet, lBias)
+	body.ifVoid()
+	for c := 0; c < 8; c++ {
+		body.op(opLocalGet, vC0+c)
+		body.op(opLocalGet, lBias)
+		body.op(opLocalGet, lJp)
+		body.i32const(5)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.simdLoad(16 * (c % 2))
+		body.simd(simdF32x4Add)
+		body.op(opLocalSet, vC0+c)
+	}
+	body.raw(opEnd)
+	// relu: c = c &^ (c < 0), which keeps -0 and NaN as Go's v < 0 test does
+	body.op(opLocalGet, lRelu)
+	body.ifVoid()
+	for c := 0; c < 8; c++ {
+		body.op(opLocalGet, vC0+c)
+		body.op(opLocalGet, vC0+c)
+		body.v128zero()
+		body.simd(simdF32x4Lt)
+		body.simd(simdV128AndNot)
+		body.op(opLocalSet, vC0+c)
+	}
+	body.raw(opEnd)
+	// store rows i..i+3 of T at jp*8
+	for r := 0; r < simdRowBlock; r++ {
+		// tr = t + 4*((i+r)*ldt + jp*8)
+		body.op(opLocalGet, lT)
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.op(opLocalGet, lLdt)
+		body.raw(opI32Mul)
+		body.op(opLocalGet, lJp)
+		body.i32const(3)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.i32const(2)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.op(opLocalSet, lTr)
+		for h := 0; h < 2; h++ {
+			body.op(opLocalGet, lTr)
+			body.op(opLocalGet, vC0+2*r+h)
+			body.simdStore(16 * h)
+		}
+	}
+	body.op(opLocalGet, lJp)
+	body.i32const(1)
+	body.raw(opI32Add)
+	body.op(opLocalSet, lJp)
+	body.op(opBr, 0)
+	body.raw(opEnd) // loop jp
+	body.raw(opEnd) // block jp
+	body.op(opLocalGet, lI)
+	body.i32const(simdRowBlock)
+	body.raw(opI32Add)
+	body.op(opLocalSet, lI)
+	body.op(opBr, 0)
+	body.raw(opEnd) // loop i
+	body.raw(opEnd) // block i
+	body.raw(opEnd) // function
+	rows := w.b
+
+	// setp(p): global 0 = p
+	setp := []byte{0x00, opLocalGet, 0x00, opGlobalSet, 0x00, opEnd}
+
+	var rowsFn []byte
+	rowsFn = append(rowsFn, uleb(nil, 2)...) // two local groups
+	rowsFn = append(rowsFn, uleb(nil, nI32)...)
+	rowsFn = append(rowsFn, valI32)
+	rowsFn = append(rowsFn, uleb(nil, nV128)...)
+	rowsFn = append(rowsFn, valV128)
+	rowsFn = append(rowsFn, rows...)
+
+	var m []byte
+	m = append(m, 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00)
+	m = section(m, 1, vec([]byte{0x60, 0x01, valI32, 0x00}, []byte{0x60, 0x00, 0x00})) // types
+	m = section(m, 2, vec(concat(name("env"), name("mem"), []byte{0x02, 0x00, 0x00})))  // import memory, min 0
+	m = section(m, 3, vec([]byte{0x00}, []byte{0x01}))                                  // functions
+	m = section(m, 6, vec([]byte{valI32, 0x01, opI32Const, 0x00, opEnd}))               // mutable global
+	m = section(m, 7, vec(concat(name("setp"), []byte{0x00, 0x00}), concat(name("rows"), []byte{0x00, 0x01})))
+	m = section(m, 10, vec(sized(setp), sized(rowsFn)))
+	return m
+}
+
+// WebAssembly opcodes used above.
+const (
+	valI32  = 0x7f
+	valV128 = 0x7b
+
+	opBlock      = 0x02
+	opLoop       = 0x03
+	opIf         = 0x04
+	opElse       = 0x05
+	opEnd        = 0x0b
+	opBr         = 0x0c
+	opBrIf       = 0x0d
+	opSelect     = 0x1b
+	opLocalGet   = 0x20
+	opLocalSet   = 0x21
+	opGlobalGet  = 0x23
+	opGlobalSet  = 0x24
+	opI32Load    = 0x28
+	opI64Load    = 0x29
+	opF32Load    = 0x2a
+	opI32Const   = 0x41
+	opI32LtS     = 0x48
+	opI32LeS     = 0x4c
+	opI32GeS     = 0x4e
+	opI32Add     = 0x6a
+	opI32Sub     = 0x6b
+	opI32Mul     = 0x6c
+	opI32Shl     = 0x74
+	opI32WrapI64 = 0xa7
+	opSIMD       = 0xfd
+
+	simdV128Load   = 0
+	simdV128Store  = 11
+	simdV128Const  = 12
+	simdF32x4Splat = 19
+	simdF32x4Lt    = 67
+	simdV128AndNot = 79
+	simdF32x4Add   = 228
+	simdF32x4Mul   = 230
+)
+
+// wasmAsm accumulates a function body.
+type wasmAsm struct{ b []byte }
+
+func (w *wasmAsm) raw(op byte)       { w.b = append(w.b, op) }
+func (w *wasmAsm) op(op byte, x int) { w.b = uleb(append(w.b, op), uint64(x)) }
+func (w *wasmAsm) i32const(v int)    { w.b = sleb(append(w.b, opI32Const), int64(v)) }
+func (w *wasmAsm) block()            { w.b = append(w.b, opBlock, 0x40) }
+func (w *wasmAsm) loop()             { w.b = append(w.b, opLoop, 0x40) }
+func (w *wasmAsm) ifVoid()           { w.b = append(w.b, opIf, 0x40) }
+func (w *wasmAsm) ifI32()            { w.b = append(w.b, opIf, valI32) }
+func (w *wasmAsm) load(op byte, align, off int) {
+	w.b = uleb(uleb(append(w.b, op), uint64(align)), uint64(off))
+}
+func (w *wasmAsm) simd(op int) { w.b = uleb(append(w.b, opSIMD), uint64(op)) }
+func (w *wasmAsm) simdLoad(off int) {
+	w.simd(simdV128Load)
+	w.b = uleb(uleb(w.b, 2), uint64(off)) // 4-byte aligned: Go's float32 slices are
+}
+func (w *wasmAsm) simdStore(off int) {
+	w.simd(simdV128Store)
+	w.b = uleb(uleb(w.b, 2), uint64(off))
+}
+func (w *wasmAsm) v128zero() {
+	w.simd(simdV128Const)
+	w.b = append(w.b, make([]byte, 16)...)
+}
+
+func uleb(b []byte, v uint64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if v != 0 {
+			b = append(b, c|0x80)
+			continue
+		}
+		return append(b, c)
+	}
+}
+
+func sleb(b []byte, v int64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+func concat(parts ...[]byte) []byte {
+	var b []byte
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return b
+}
+
+func name(s string) []byte { return append(uleb(nil, uint64(len(s))), s...) }
+func sized(b []byte) []byte { return append(uleb(nil, uint64(len(b))), b...) }
+func vec(items ...[]byte) []byte {
+	return append(uleb(nil, uint64(len(items))), concat(items...)...)
+}
+func section(m []byte, id byte, content []byte) []byte {
+	return append(append(m, id), sized(content)...)
+}

@@ -1,0 +1,27 @@
+//go:build !wasm
+
+package blas32
+
+// SIMD reports whether products run on the WebAssembly SIMD kernel: never
+// outside js/wasm (amd64 has its AVX kernel).
+func SIMD() bool { return false }
+
+// SetSIMD has no effect outside js/wasm; it reports false.
+func SetSIMD(bool) bool { return false }
+
+func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, relu bool) bool {
+	return false
+}
+
+func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float32, npan, j0, nb int, alpha float32, c []float32, ldc int) bool {
+	return false
+}
+
+// Kernel names the micro-kernel products run on: "avx" (amd64 with AVX) or
+// "go".
+func Kernel() string {
+	if useAVX {
+		return "avx"
+	}
+	return "go"
+}

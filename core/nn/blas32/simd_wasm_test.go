@@ -1,0 +1,137 @@
+//go:build wasm
+
+package blas32
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"syscall/js"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+)
+
+// requireSIMD fails when the host set up the SIMD kernel (tools/wasmexec,
+// web/worker.js) but it did not start, and skips under a plain launcher.
+func requireSIMD(t *testing.T) {
+	t.Helper()
+	if js.Global().Get("haloMemory").IsUndefined() {
+		if os.Getenv("HALO_REQUIRE_SIMD") == "1" {
+			t.Fatal("globalThis.haloMemory is not set: run under tools/wasmexec/go_js_wasm_exec")
+		}
+		t.Skip("no globalThis.haloMemory (plain go_js_wasm_exec): the SIMD kernel is not set up")
+	}
+	if !SetSIMD(true) {
+		t.Fatal("globalThis.haloMemory is set but the SIMD kernel did not start")
+	}
+}
+
+// TestSIMDBitIdentical holds the SIMD kernel to the pure-Go kernel bit for
+// bit: Gemm in all four transpositions and GemmRows with and without bias
+// and relu, at tile edges, with signed zeros, NaN and infinities in the
+// data (NaNs match as NaNs).
+func TestSIMDBitIdentical(t *testing.T) {
+	requireSIMD(t)
+	defer SetSIMD(true)
+	rng := rand.New(rand.NewPCG(7, 7))
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), 1e-40, -3e38}
+	fill := func(n int) []float32 {
+		s := randSlice(rng, n)
+		for i := range s {
+			if rng.IntN(50) == 0 {
+				s[i] = special[rng.IntN(len(special))]
+			}
+		}
+		return s
+	}
+	same := func(name string, got, want []float32) {
+		t.Helper()
+		for i := range got {
+			// A NaN's sign and payload are not fixed by WebAssembly (x86
+			// vector units make 0xffc00000, V8's scalar code 0x7fc00000):
+			// any NaN matches any NaN.
+			if got[i] != got[i] && want[i] != want[i] {
+				continue
+			}
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%s: element %d = %v (%#x), pure Go %v (%#x)", name, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+			}
+		}
+	}
+	for _, s := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 7}, {4, 8, 1}, {5, 9, 3}, {130, 40, 120}, {2*mc + 3, nc + 11, kc + 5}, {7, 3, 300}} {
+		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+				lda, ar := s.k+2, s.m
+				if tA == blas.Trans {
+					lda, ar = s.m+1, s.k
+				}
+				ldb, br := s.n+3, s.k
+				if tB == blas.Trans {
+					ldb, br = s.k+1, s.n
+				}
+				a, b := fill(ar*lda), fill(br*ldb)
+				c0 := fill(s.m * s.n)
+				var got, want []float32
+				for _, on := range []bool{true, false} {
+					SetSIMD(on)
+					c := append([]float32(nil), c0...)
+					Gemm(tA, tB, s.m, s.n, s.k, 0.75, a, lda, b, ldb, 1, c, s.n)
+					if on {
+						got = c
+					} else {
+						want = c
+					}
+				}
+				same(fmt.Sprintf("Gemm %dx%dx%d %c%c", s.m, s.n, s.k, tA, tB), got, want)
+			}
+		}
+		// GemmRows: overlapping rows of a padded signal, scattered outputs.
+		a := fill(s.m + s.k + 8)
+		aOff := make([]int, s.m)
+		cOff := make([]int, s.m)
+		for i := range aOff {
+			aOff[i] = rng.IntN(len(a) - s.k + 1)
+			cOff[i] = (s.m - 1 - i) * (s.n + 2)
+		}
+		var pb PackedB
+		pb.Pack(s.k, s.n, fill(s.k*s.n), s.n, false)
+		bias := fill(s.n)
+		for _, bi := range [][]float32{nil, bias} {
+			for _, relu := range []bool{false, true} {
+				var got, want []float32
+				for _, on := range []bool{true, false} {
+					SetSIMD(on)
+					c := make([]float32, s.m*(s.n+2))
+					GemmRows(c, cOff, a, aOff, &pb, bi, relu)
+					if on {
+						got = c
+					} else {
+						want = c
+					}
+				}
+				same(fmt.Sprintf("GemmRows %dx%dx%d bias %v relu %v", s.m, s.n, s.k, bi != nil, relu), got, want)
+			}
+		}
+	}
+}
+
+func TestSIMDGemmRowsNoAlloc(t *testing.T) {
+	requireSIMD(t)
+	rng := rand.New(rand.NewPCG(3, 3))
+	var pb PackedB
+	pb.Pack(120, 40, randSlice(rng, 120*40), 40, false)
+	a := randSlice(rng, 4000)
+	aOff := make([]int, 64)
+	cOff := make([]int, 64)
+	for i := range aOff {
+		aOff[i], cOff[i] = i*40, i*40
+	}
+	c := make([]float32, 64*40)
+	bias := randSlice(rng, 40)
+	GemmRows(c, cOff, a, aOff, &pb, bias, true)
+	if n := testing.AllocsPerRun(20, func() { GemmRows(c, cOff, a, aOff, &pb, bias, true) }); n != 0 {
+		t.Fatalf("GemmRows on the SIMD kernel allocates %v times per call", n)
+	}
+}
