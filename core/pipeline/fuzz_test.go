@@ -17,6 +17,8 @@ var configSeeds = []string{
 	`{"x_column": "XCOO", "y_column": "YCOO", "coordinates": "metres", "no_unit": "ppm", "units": {"Au": "ppb"}, "elements": ["Cu", "Zn"]}`,
 	`{"detection_factor": 0.5, "max_missing": 0.8, "max_cells": 1000000}`,
 	`{"cnn": {"preset": "paper", "inner": 5, "outer": 9, "exact": true, "draws": 3, "epochs": 2, "pairs_per_epoch": 100, "sweep": true}}`,
+	`{"cnn": {"ring_step": 8, "shell_pairs": 8}}`,
+	`{"cnn": {"ring_step": -1, "shell_pairs": 0}}`,
 	`{"alad": {"preset": "paper", "epochs": 3, "samples_per_epoch": 512, "transform": "clr"}, "vae": {"transform": "ilr"}}`,
 	`{"halo": "halo-report/1", "config": {"seed": 3, "methods": ["mahalanobis"]}, "inputs": [], "data": {"samples": 10}}`,
 	`{"config": null}`,
