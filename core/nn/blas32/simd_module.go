@@ -29,6 +29,11 @@ const (
 	spLdt           // row stride of T in elements
 	spBias          // byte address of a bias of npan*NR floats, 0: none
 	spRelu          // 1: max(0, ·) as Go's `if v < 0 { v = 0 }`
+	spTransA        // 1: A[i][p] at a + 4*(p*lda + i) (spAoff must be 0)
+	spC             // byte address of C's element (0, 0) for the direct epilogue
+	spLdc           // row stride of C in elements
+	spAlpha         // float32 bits of alpha for the direct epilogue
+	spNfull         // panels jp < nfull add alpha*product to C (rows < m only); the rest go to T
 	spCount
 )
 
@@ -41,8 +46,10 @@ const simdRowBlock = 4
 //	setp(p i32)  stores the address of the parameter block
 //	rows()       T[i][jp*8+q] = f(bias + sum_p A[i][p] * B[p][jp*8+q]) for
 //	             i < m rounded up to 4 (rows past m repeat row m-1),
-//	             jp < npan, q < 8, where A[i][p] is the float32 at
-//	             a + 4*(off(i)+p)
+//	             nfull <= jp < npan, q < 8, where A[i][p] is the float32 at
+//	             a + 4*(off(i)+p) (or a + 4*(p*lda+i) with transA); and for
+//	             jp < nfull, C[i][jp*8+q] += alpha * sum_p A[i][p] * B[p][jp*8+q]
+//	             for i < m (Go's row[q] += alpha * acc[q], rounded alike)
 func simdModule() []byte {
 	const nrW = 8 // NR of js/wasm; the kernel is written for it
 	var w wasmAsm
@@ -75,6 +82,11 @@ func simdModule() []byte {
 		lQ3
 		lTr // output address
 		lIdx
+		lTransA
+		lC
+		lLdc
+		lNfull
+		lQstep // bytes between A[i][p] and A[i][p+1]
 		nI32
 	)
 	const (
@@ -82,18 +94,34 @@ func simdModule() []byte {
 		vB0                 = nI32 + 8
 		vB1                 = nI32 + 9
 		vS                  = nI32 + 10
-		nV128               = 11
+		vAlpha              = nI32 + 11
+		nV128               = 12
 	)
 
 	body := &w
 	// Load the parameter block.
 	body.op(opGlobalGet, 0)
 	body.op(opLocalSet, lP)
-	for slot, l := range []int{lM, lK, lNpan, lA, lAoff, lLda, lB, lT, lLdt, lBias, lRelu} {
+	for slot, l := range []int{lM, lK, lNpan, lA, lAoff, lLda, lB, lT, lLdt, lBias, lRelu, lTransA, lC, lLdc} {
 		body.op(opLocalGet, lP)
 		body.load(opI32Load, 2, 4*slot)
 		body.op(opLocalSet, l)
 	}
+	body.op(opLocalGet, lP)
+	body.load(opI32Load, 2, 4*spNfull)
+	body.op(opLocalSet, lNfull)
+	body.op(opLocalGet, lP)
+	body.load(opF32Load, 2, 4*spAlpha)
+	body.simd(simdF32x4Splat)
+	body.op(opLocalSet, vAlpha)
+	// qstep = transA ? 4*lda : 4
+	body.op(opLocalGet, lLda)
+	body.i32const(2)
+	body.raw(opI32Shl)
+	body.i32const(4)
+	body.op(opLocalGet, lTransA)
+	body.raw(opSelect)
+	body.op(opLocalSet, lQstep)
 	// for i = 0; i < m; i += 4
 	body.i32const(0)
 	body.op(opLocalSet, lI)
@@ -119,8 +147,12 @@ func simdModule() []byte {
 		body.raw(opI32LtS)
 		body.raw(opSelect)
 		body.op(opLocalSet, lIdx)
-		// off = aoff ? i64 aoff[idx] : idx*lda; r = a + 4*off
+		// off = transA ? idx : aoff ? i64 aoff[idx] : idx*lda; r = a + 4*off
 		body.op(opLocalGet, lA)
+		body.op(opLocalGet, lTransA)
+		body.ifI32()
+		body.op(opLocalGet, lIdx)
+		body.raw(opElse)
 		body.op(opLocalGet, lAoff)
 		body.ifI32()
 		body.op(opLocalGet, lAoff)
@@ -134,6 +166,7 @@ func simdModule() []byte {
 		body.op(opLocalGet, lIdx)
 		body.op(opLocalGet, lLda)
 		body.raw(opI32Mul)
+		body.raw(opEnd)
 		body.raw(opEnd)
 		body.i32const(2)
 		body.raw(opI32Shl)
@@ -196,7 +229,7 @@ func simdModule() []byte {
 			body.op(opLocalSet, c)
 		}
 		body.op(opLocalGet, lQ0+r)
-		body.i32const(4)
+		body.op(opLocalGet, lQstep)
 		body.raw(opI32Add)
 		body.op(opLocalSet, lQ0+r)
 	}
@@ -211,6 +244,46 @@ func simdModule() []byte {
 	body.op(opBr, 0)
 	body.raw(opEnd) // loop p
 	body.raw(opEnd) // block p
+	// jp < nfull: C[i+r][jp*8 : jp*8+8] += alpha * c, rows i+r < m
+	body.op(opLocalGet, lJp)
+	body.op(opLocalGet, lNfull)
+	body.raw(opI32LtS)
+	body.ifVoid()
+	for r := 0; r < simdRowBlock; r++ {
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.op(opLocalGet, lM)
+		body.raw(opI32LtS)
+		body.ifVoid()
+		// tr = c + 4*((i+r)*ldc + jp*8)
+		body.op(opLocalGet, lC)
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.op(opLocalGet, lLdc)
+		body.raw(opI32Mul)
+		body.op(opLocalGet, lJp)
+		body.i32const(3)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.i32const(2)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.op(opLocalSet, lTr)
+		for h := 0; h < 2; h++ {
+			body.op(opLocalGet, lTr)
+			body.op(opLocalGet, lTr)
+			body.simdLoad(16 * h)
+			body.op(opLocalGet, vAlpha)
+			body.op(opLocalGet, vC0+2*r+h)
+			body.simd(simdF32x4Mul)
+			body.simd(simdF32x4Add)
+			body.simdStore(16 * h)
+		}
+		body.raw(opEnd)
+	}
+	body.raw(opElse)
 	// bias: c += bias[jp*8 : jp*8+8]
 	body.op(opLocalGet, lBias)
 	body.ifVoid()
@@ -261,6 +334,7 @@ func simdModule() []byte {
 			body.simdStore(16 * h)
 		}
 	}
+	body.raw(opEnd) // if jp < nfull
 	body.op(opLocalGet, lJp)
 	body.i32const(1)
 	body.raw(opI32Add)

@@ -3,6 +3,7 @@
 package blas32
 
 import (
+	"math"
 	"sync"
 	"syscall/js"
 	"unsafe"
@@ -22,7 +23,6 @@ var simd struct {
 	params [spCount]int32
 	t      []float32 // output rows of the last call, reused
 	bias   []float32 // bias padded to whole panels, reused
-	arows  []float32 // transposed A block of Gemm, reused
 }
 
 func init() {
@@ -72,35 +72,55 @@ func SetSIMD(on bool) bool {
 
 func addr[T any](s []T) int32 { return int32(uintptr(unsafe.Pointer(unsafe.SliceData(s)))) }
 
-// simdRows runs the kernel: rows i < m of A (at a[aOff[i]:] or, with aOff
-// nil, a[i*lda:]) times the packed b into simd.t (ldt = panels*NR), plus
-// bias (nil: none; padded here), then relu. It returns simd.t; the caller
-// holds simd.mu.
-func simdRows(m, k int, a []float32, aOff []int, lda int, b []float32, npan int, bias []float32, relu bool) []float32 {
-	ldt := npan * NR
-	size := ((m + simdRowBlock - 1) / simdRowBlock) * simdRowBlock * ldt
+// simdCall is one call of the kernel (see simdModule).
+type simdCall struct {
+	m, k, npan int
+	a          []float32 // A's base
+	aOff       []int     // row offsets; nil: row i at i*lda (or column i with transA)
+	lda        int
+	transA     bool
+	b          []float32 // packed B
+	bias       []float32 // nil: none (padded here)
+	relu       bool
+	c          []float32 // C from its element (0, 0), for the panels jp < nfull
+	ldc, nfull int
+	alpha      float32
+}
+
+// run runs the call; panels jp >= nfull go to simd.t (ldt = npan*NR),
+// which it returns. The caller holds simd.mu.
+func (q *simdCall) run() []float32 {
+	ldt := q.npan * NR
+	size := ((q.m + simdRowBlock - 1) / simdRowBlock) * simdRowBlock * ldt
 	if cap(simd.t) < size {
 		simd.t = make([]float32, size)
 	}
 	t := simd.t[:size]
 	p := &simd.params
-	p[spM], p[spK], p[spNpan] = int32(m), int32(k), int32(npan)
-	p[spA], p[spAoff], p[spLda] = addr(a), 0, int32(lda)
-	if aOff != nil {
-		p[spAoff] = addr(aOff)
+	*p = [spCount]int32{}
+	p[spM], p[spK], p[spNpan] = int32(q.m), int32(q.k), int32(q.npan)
+	p[spA], p[spLda] = addr(q.a), int32(q.lda)
+	if q.aOff != nil {
+		p[spAoff] = addr(q.aOff)
 	}
-	p[spB], p[spT], p[spLdt] = addr(b), addr(t), int32(ldt)
-	p[spBias], p[spRelu] = 0, 0
-	if bias != nil {
+	if q.transA {
+		p[spTransA] = 1
+	}
+	p[spB], p[spT], p[spLdt] = addr(q.b), addr(t), int32(ldt)
+	if q.bias != nil {
 		if cap(simd.bias) < ldt {
 			simd.bias = make([]float32, ldt)
 		}
 		pb := simd.bias[:ldt]
-		clear(pb[copy(pb, bias):])
+		clear(pb[copy(pb, q.bias):])
 		p[spBias] = addr(pb)
 	}
-	if relu {
+	if q.relu {
 		p[spRelu] = 1
+	}
+	if q.nfull > 0 {
+		p[spC], p[spLdc], p[spNfull] = addr(q.c), int32(q.ldc), int32(q.nfull)
+		p[spAlpha] = int32(math.Float32bits(q.alpha))
 	}
 	simd.rows.Invoke()
 	return t
@@ -136,7 +156,8 @@ func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, 
 		return false
 	}
 	npan := (n + NR - 1) / NR
-	t := simdRows(m, k, a, aOff, 0, b.data, npan, bias, relu)
+	call := simdCall{m: m, k: k, npan: npan, a: a, aOff: aOff, b: b.data, bias: bias, relu: relu}
+	t := call.run()
 	ldt := npan * NR
 	for i, o := range cOff {
 		copy(c[o:o+n], t[i*ldt:i*ldt+n])
@@ -146,6 +167,7 @@ func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, 
 
 // gemmBlockSIMD adds alpha * op(A)[i0:i0+mb, p0:p0+kb] * (packed pb, npan
 // panels of kb×NR) to C[i0:i0+mb, j0:j0+nb]; false when the kernel is off.
+// Whole panels are added by the kernel, the last partial one here.
 func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float32, npan, j0, nb int, alpha float32, c []float32, ldc int) bool {
 	if !simd.on {
 		return false
@@ -155,31 +177,25 @@ func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float
 	if !simd.on {
 		return false
 	}
-	var rows []float32
-	ld := lda
-	if !transA {
-		rows = a[i0*lda+p0:]
+	// op(A)[i][p] = a[i*lda+p], or a[p*lda+i] with transA; the kernel
+	// reads rows i0..i0+mb-1 (clamped) and depths p0..p0+kb-1 only.
+	var base []float32
+	if transA {
+		base = a[p0*lda+i0:]
 	} else {
-		// op(A)[i][p] = a[p*lda+i]: gather the block's rows.
-		if cap(simd.arows) < mb*kb {
-			simd.arows = make([]float32, mb*kb)
-		}
-		rows = simd.arows[:mb*kb]
-		for p := 0; p < kb; p++ {
-			src := a[(p0+p)*lda+i0 : (p0+p)*lda+i0+mb]
-			for i, v := range src {
-				rows[i*kb+p] = v
-			}
-		}
-		ld = kb
+		base = a[i0*lda+p0:]
 	}
-	t := simdRows(mb, kb, rows, nil, ld, pb, npan, nil, false)
-	ldt := npan * NR
-	for i := 0; i < mb; i++ {
-		row := c[(i0+i)*ldc+j0 : (i0+i)*ldc+j0+nb]
-		tr := t[i*ldt : i*ldt+nb]
-		for q := range row {
-			row[q] += alpha * tr[q]
+	call := simdCall{m: mb, k: kb, npan: npan, a: base, lda: lda, transA: transA, b: pb,
+		c: c[i0*ldc+j0:], ldc: ldc, nfull: nb / NR, alpha: alpha}
+	t := call.run()
+	if j := call.nfull * NR; j < nb {
+		ldt := npan * NR
+		for i := 0; i < mb; i++ {
+			row := c[(i0+i)*ldc+j0+j : (i0+i)*ldc+j0+nb]
+			tr := t[i*ldt+j : i*ldt+nb]
+			for q := range row {
+				row[q] += alpha * tr[q]
+			}
 		}
 	}
 	return true

@@ -49,6 +49,7 @@ type convState struct {
 	relu, gradX                         bool
 
 	cols, dcols []float32 // (batch*outL)×(k*c+1)
+	xr          []float32 // ReLU of the input (when relu), batch*inL*c
 	z, dx, dw   *tensor.Dense
 }
 
@@ -56,6 +57,9 @@ func newConvState(batch, inL, c, out, k, stride int, relu, gradX bool) *convStat
 	s := &convState{batch: batch, inL: inL, outL: (inL-1)/stride + 1, c: c, out: out, k: k, stride: stride, relu: relu, gradX: gradX}
 	kc := k*c + 1
 	s.cols = make([]float32, batch*s.outL*kc)
+	if relu {
+		s.xr = make([]float32, batch*inL*c)
+	}
 	s.z = tensor.New(tensor.WithShape(batch*s.outL, out), tensor.Of(tensor.Float32))
 	s.dw = tensor.New(tensor.WithShape(kc, out), tensor.Of(tensor.Float32))
 	if gradX {
@@ -130,6 +134,20 @@ func (op convOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 
 // im2col fills s.cols from x (applying ReLU if s.relu).
 func (s *convState) im2col(x []float32) {
+	if s.relu {
+		// Once per element, then plain copies (each input row is read k
+		// times). Not max(v, 0): Go's float max (NaN and signed-zero
+		// rules) is a slow call in js/wasm, 20x this loop. A -0 kept here
+		// adds as +0 in the products, which start from +0.
+		xr := s.xr[:len(x)]
+		for i, v := range x {
+			if v < 0 {
+				v = 0
+			}
+			xr[i] = v
+		}
+		x = xr
+	}
 	c, k, pad := s.c, s.k, (s.k-1)/2
 	w := k*c + 1
 	for n := 0; n < s.batch; n++ {
@@ -143,14 +161,7 @@ func (s *convState) im2col(x []float32) {
 					clear(seg)
 					continue
 				}
-				src := seq[pos*c : (pos+1)*c]
-				if !s.relu {
-					copy(seg, src)
-					continue
-				}
-				for i, v := range src {
-					seg[i] = max(v, 0)
-				}
+				copy(seg, seq[pos*c:(pos+1)*c])
 			}
 			row[w-1] = 1
 		}
