@@ -120,6 +120,7 @@ func BenchmarkBrowserNanlingCNN(b *testing.B) {
 		b.ReportMetric(m.AUC, "AUC")
 		if tr := m.Training; tr != nil {
 			b.ReportMetric(tr.DetectSeconds, "s-detect")
+			b.ReportMetric(m.Seconds-tr.DetectSeconds, "s-train")
 			b.ReportMetric(tr.PairsPerSecond, "pairs/s")
 			b.ReportMetric(float64(tr.Workers), "workers")
 		}

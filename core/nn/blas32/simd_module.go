@@ -33,7 +33,8 @@ const (
 	spC             // byte address of C's element (0, 0) for the direct epilogue
 	spLdc           // row stride of C in elements
 	spAlpha         // float32 bits of alpha for the direct epilogue
-	spNfull         // panels jp < nfull add alpha*product to C (rows < m only); the rest go to T
+	spNfull         // panels jp < nfull go to C (rows < m only); the rest go to T
+	spCoff          // byte address of []int C row offsets (elements from C): panels jp < nfull overwrite C[coff[i]+jp*8:]; 0: add alpha*product to C[i*ldc+jp*8:]
 	spCount
 )
 
@@ -49,7 +50,8 @@ const simdRowBlock = 4
 //	             nfull <= jp < npan, q < 8, where A[i][p] is the float32 at
 //	             a + 4*(off(i)+p) (or a + 4*(p*lda+i) with transA); and for
 //	             jp < nfull, C[i][jp*8+q] += alpha * sum_p A[i][p] * B[p][jp*8+q]
-//	             for i < m (Go's row[q] += alpha * acc[q], rounded alike)
+//	             for i < m (Go's row[q] += alpha * acc[q], rounded alike), or
+//	             with coff, C[coff[i]+jp*8+q] = f(bias + sum_p ...) (GemmRows)
 func simdModule() []byte {
 	const nrW = 8 // NR of js/wasm; the kernel is written for it
 	var w wasmAsm
@@ -86,6 +88,7 @@ func simdModule() []byte {
 		lC
 		lLdc
 		lNfull
+		lCoff
 		lQstep // bytes between A[i][p] and A[i][p+1]
 		nI32
 	)
@@ -110,6 +113,9 @@ func simdModule() []byte {
 	body.op(opLocalGet, lP)
 	body.load(opI32Load, 2, 4*spNfull)
 	body.op(opLocalSet, lNfull)
+	body.op(opLocalGet, lP)
+	body.load(opI32Load, 2, 4*spCoff)
+	body.op(opLocalSet, lCoff)
 	body.op(opLocalGet, lP)
 	body.load(opF32Load, 2, 4*spAlpha)
 	body.simd(simdF32x4Splat)
@@ -244,46 +250,6 @@ func simdModule() []byte {
 	body.op(opBr, 0)
 	body.raw(opEnd) // loop p
 	body.raw(opEnd) // block p
-	// jp < nfull: C[i+r][jp*8 : jp*8+8] += alpha * c, rows i+r < m
-	body.op(opLocalGet, lJp)
-	body.op(opLocalGet, lNfull)
-	body.raw(opI32LtS)
-	body.ifVoid()
-	for r := 0; r < simdRowBlock; r++ {
-		body.op(opLocalGet, lI)
-		body.i32const(r)
-		body.raw(opI32Add)
-		body.op(opLocalGet, lM)
-		body.raw(opI32LtS)
-		body.ifVoid()
-		// tr = c + 4*((i+r)*ldc + jp*8)
-		body.op(opLocalGet, lC)
-		body.op(opLocalGet, lI)
-		body.i32const(r)
-		body.raw(opI32Add)
-		body.op(opLocalGet, lLdc)
-		body.raw(opI32Mul)
-		body.op(opLocalGet, lJp)
-		body.i32const(3)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.i32const(2)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.op(opLocalSet, lTr)
-		for h := 0; h < 2; h++ {
-			body.op(opLocalGet, lTr)
-			body.op(opLocalGet, lTr)
-			body.simdLoad(16 * h)
-			body.op(opLocalGet, vAlpha)
-			body.op(opLocalGet, vC0+2*r+h)
-			body.simd(simdF32x4Mul)
-			body.simd(simdF32x4Add)
-			body.simdStore(16 * h)
-		}
-		body.raw(opEnd)
-	}
-	body.raw(opElse)
 	// bias: c += bias[jp*8 : jp*8+8]
 	body.op(opLocalGet, lBias)
 	body.ifVoid()
@@ -311,6 +277,74 @@ func simdModule() []byte {
 		body.op(opLocalSet, vC0+c)
 	}
 	body.raw(opEnd)
+	// jp < nfull: rows i+r < m go to C, the others to T
+	body.op(opLocalGet, lJp)
+	body.op(opLocalGet, lNfull)
+	body.raw(opI32LtS)
+	body.ifVoid()
+	for r := 0; r < simdRowBlock; r++ {
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.op(opLocalGet, lM)
+		body.raw(opI32LtS)
+		body.ifVoid()
+		body.op(opLocalGet, lCoff)
+		body.ifVoid()
+		// C row at coff[i+r]: overwrite
+		body.op(opLocalGet, lC)
+		body.op(opLocalGet, lCoff)
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.i32const(3)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.load(opI64Load, 3, 0)
+		body.raw(opI32WrapI64)
+		body.op(opLocalGet, lJp)
+		body.i32const(3)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.i32const(2)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.op(opLocalSet, lTr)
+		for h := 0; h < 2; h++ {
+			body.op(opLocalGet, lTr)
+			body.op(opLocalGet, vC0+2*r+h)
+			body.simdStore(16 * h)
+		}
+		body.raw(opElse)
+		// C row (i+r)*ldc: add alpha * c
+		body.op(opLocalGet, lC)
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.op(opLocalGet, lLdc)
+		body.raw(opI32Mul)
+		body.op(opLocalGet, lJp)
+		body.i32const(3)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.i32const(2)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.op(opLocalSet, lTr)
+		for h := 0; h < 2; h++ {
+			body.op(opLocalGet, lTr)
+			body.op(opLocalGet, lTr)
+			body.simdLoad(16 * h)
+			body.op(opLocalGet, vAlpha)
+			body.op(opLocalGet, vC0+2*r+h)
+			body.simd(simdF32x4Mul)
+			body.simd(simdF32x4Add)
+			body.simdStore(16 * h)
+		}
+		body.raw(opEnd) // if coff
+		body.raw(opEnd) // if i+r < m
+	}
+	body.raw(opElse)
 	// store rows i..i+3 of T at jp*8
 	for r := 0; r < simdRowBlock; r++ {
 		// tr = t + 4*((i+r)*ldt + jp*8)

@@ -83,6 +83,7 @@ type simdCall struct {
 	bias       []float32 // nil: none (padded here)
 	relu       bool
 	c          []float32 // C from its element (0, 0), for the panels jp < nfull
+	cOff       []int     // C row offsets (overwrite); nil: add alpha*product to row i*ldc
 	ldc, nfull int
 	alpha      float32
 }
@@ -121,6 +122,9 @@ func (q *simdCall) run() []float32 {
 	if q.nfull > 0 {
 		p[spC], p[spLdc], p[spNfull] = addr(q.c), int32(q.ldc), int32(q.nfull)
 		p[spAlpha] = int32(math.Float32bits(q.alpha))
+		if q.cOff != nil {
+			p[spCoff] = addr(q.cOff)
+		}
 	}
 	simd.rows.Invoke()
 	return t
@@ -156,11 +160,14 @@ func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, 
 		return false
 	}
 	npan := (n + NR - 1) / NR
-	call := simdCall{m: m, k: k, npan: npan, a: a, aOff: aOff, b: b.data, bias: bias, relu: relu}
+	call := simdCall{m: m, k: k, npan: npan, a: a, aOff: aOff, b: b.data, bias: bias, relu: relu,
+		c: c, cOff: cOff, nfull: n / NR}
 	t := call.run()
-	ldt := npan * NR
-	for i, o := range cOff {
-		copy(c[o:o+n], t[i*ldt:i*ldt+n])
+	if j := call.nfull * NR; j < n { // the last, partial panel
+		ldt := npan * NR
+		for i, o := range cOff {
+			copy(c[o+j:o+n], t[i*ldt+j:i*ldt+n])
+		}
 	}
 	return true
 }

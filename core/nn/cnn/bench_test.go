@@ -62,6 +62,7 @@ var benchArchs = []struct {
 	arch Arch
 }{
 	{"paper", PaperArch()},
+	{"default", MidArch()},
 	{"light", LightArch()},
 }
 
