@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+	"halo/core/nn/blas32"
 )
 
 // convOp is one 1-D 'same' convolution layer as gorgonia ops over
@@ -21,14 +22,16 @@ import (
 // where f is ReLU when relu is set (the previous layer's activation, fused
 // here) and the identity otherwise, and row (n, o) of im2col holds the k
 // input rows around position o*stride (zero outside the sequence) followed
-// by a 1. The two backward modes give dx = col2im(dz * wᵀ) ⊙ f'(x) and
-// dw = im2col(f(x))ᵀ * dz.
+// by a 1. The two backward modes give dx = col2im(dz * wᵀ) ⊙ f'(x) (for
+// stride 1 computed as a convolution of dz with the flipped kernel,
+// gradXConv) and dw = im2col(f(x))ᵀ * dz.
 //
 // All three modes write into buffers owned by the layer (state), so the
 // tape machine allocates nothing for them; the backward modes reuse the
 // im2col matrix of the forward pass of the same run (they depend on dz, so
 // the tape machine always runs them after it). The products go through
-// gorgonia.WhichBLAS, so gorgonia.Use applies.
+// gorgonia.WhichBLAS, so gorgonia.Use applies, except stride-1 dx, which
+// calls blas32.GemmRows.
 type convOp struct {
 	mode  convMode
 	st    *convState
@@ -48,9 +51,16 @@ type convState struct {
 	batch, inL, outL, c, out, k, stride int
 	relu, gradX                         bool
 
-	cols, dcols []float32 // (batch*outL)×(k*c+1)
+	cols, dcols []float32 // (batch*outL)×(k*c+1); dcols only for stride > 1
 	xr          []float32 // ReLU of the input (when relu), batch*inL*c
 	z, dx, dw   *tensor.Dense
+
+	// Stride 1, gradX: dx as a convolution of the zero-padded dz with the
+	// flipped kernel (see gradXConv).
+	dzp        []float32 // batch × (inL+2*pad) × out
+	wflip      []float32 // (k*out) × c
+	wfp        blas32.PackedB
+	dzOff, dxO []int
 }
 
 func newConvState(batch, inL, c, out, k, stride int, relu, gradX bool) *convState {
@@ -63,10 +73,60 @@ func newConvState(batch, inL, c, out, k, stride int, relu, gradX bool) *convStat
 	s.z = tensor.New(tensor.WithShape(batch*s.outL, out), tensor.Of(tensor.Float32))
 	s.dw = tensor.New(tensor.WithShape(kc, out), tensor.Of(tensor.Float32))
 	if gradX {
-		s.dcols = make([]float32, batch*s.outL*kc)
 		s.dx = tensor.New(tensor.WithShape(batch*inL, c), tensor.Of(tensor.Float32))
+		if stride > 1 {
+			s.dcols = make([]float32, batch*s.outL*kc)
+			return s
+		}
+		pad := (k - 1) / 2
+		rows := inL + 2*pad
+		s.dzp = make([]float32, batch*rows*out) // the padding rows stay zero
+		s.wflip = make([]float32, k*out*c)
+		s.dzOff = make([]int, batch*inL)
+		s.dxO = make([]int, batch*inL)
+		for n := 0; n < batch; n++ {
+			for p := 0; p < inL; p++ {
+				s.dzOff[n*inL+p] = (n*rows + p) * out
+				s.dxO[n*inL+p] = (n*inL + p) * c
+			}
+		}
 	}
 	return s
+}
+
+// gradXConv computes dx for a stride-1 layer without im2col's scatter:
+//
+//	dx[n, p] = sum_t dzp[n, p+t] * W_{k-1-t}ᵀ,  t < k
+//
+// where dzp is dz with pad zero rows on each side and W_j the c×out block
+// of kernel tap j: one product of the padded dz, read in place as
+// overlapping rows of k*out values (blas32.GemmRows), by the flipped,
+// transposed kernel; then the ReLU mask of x.
+func (s *convState) gradXConv(dx, x, w, dz []float32) {
+	c, out, k, pad := s.c, s.out, s.k, (s.k-1)/2
+	for t := 0; t < k; t++ {
+		wj := w[(k-1-t)*c*out : (k-t)*c*out] // c×out
+		blk := s.wflip[t*out*c : (t+1)*out*c]
+		for ci := 0; ci < c; ci++ {
+			row := wj[ci*out : (ci+1)*out]
+			for u, v := range row {
+				blk[u*c+ci] = v
+			}
+		}
+	}
+	s.wfp.Pack(k*out, c, s.wflip, c, false)
+	rows := s.inL + 2*pad
+	for n := 0; n < s.batch; n++ {
+		copy(s.dzp[(n*rows+pad)*out:(n*rows+pad+s.inL)*out], dz[n*s.inL*out:(n+1)*s.inL*out])
+	}
+	blas32.GemmRows(dx, s.dxO, s.dzp, s.dzOff, &s.wfp, nil, false)
+	if s.relu {
+		for i, v := range x {
+			if v <= 0 {
+				dx[i] = 0
+			}
+		}
+	}
 }
 
 var (
@@ -123,6 +183,10 @@ func (op convOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 		bl.Sgemm(blas.NoTrans, blas.NoTrans, m, s.out, kc, 1, s.cols, kc, f32(inputs[1]), s.out, 0, f32(s.z), s.out)
 		return s.z, nil
 	case convGradX:
+		if s.stride == 1 {
+			s.gradXConv(f32(s.dx), f32(inputs[0]), f32(inputs[1]), f32(inputs[2]))
+			return s.dx, nil
+		}
 		bl.Sgemm(blas.NoTrans, blas.Trans, m, kc, s.out, 1, f32(inputs[2]), s.out, f32(inputs[1]), s.out, 0, s.dcols, kc)
 		s.col2im(f32(s.dx), f32(inputs[0]))
 		return s.dx, nil

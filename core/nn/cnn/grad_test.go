@@ -29,7 +29,8 @@ func TestGradients(t *testing.T) {
 		gradTol = 2e-3
 	)
 	rng := rand.New(rand.NewPCG(21, 22))
-	arch := Arch{Channels: []int{3, 4, 4}, Strides: []int{1, 2, 2}, Kernel: 3}
+	// Layer 2 is stride 1 with dx (gradXConv), layers 3 and 4 stride 2.
+	arch := Arch{Channels: []int{3, 4, 4, 4}, Strides: []int{1, 1, 2, 2}, Kernel: 3}
 	const d, n = 7, 5
 	m := randomModel(arch, d, rng)
 	diffs := randomDiffs(rng, n, d)

@@ -98,9 +98,9 @@ const ctxPollBatches = 16
 // Invalid pairs (lengths, labels other than 0 and 1, non-finite values), an
 // Arch that fails Validate and negative settings are reported as errors.
 //
-// In js/wasm Train makes gorgonia use blas32 for its float32 products
-// (gorgonia.Use, a process-wide setting); natively it keeps gonum's faster
-// assembly.
+// Train makes gorgonia use blas32 for its float32 products
+// (blas32.UseInGorgonia, a process-wide setting), natively and in js/wasm
+// alike, so a seed trains the same weights on both.
 func Train(ctx context.Context, train, test Pairs, cfg TrainConfig, rng *rand.Rand, progress func(epoch int, loss, acc float64) error) (*Model, History, error) {
 	var hist History
 	if cfg.Epochs < 0 || cfg.Batch < 0 || cfg.LR < 0 || cfg.Momentum < 0 || cfg.PairsPerEpoch < 0 {
