@@ -22,7 +22,7 @@ import (
 //
 //	make bench-browser    # the four below, about 4 minutes on 2 cores
 //	go test ./cmd/halo -run '^$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|PaperALAD|WorkerScaling)' -benchtime 1x -timeout 30m
-//	go test ./cmd/halo -run '^$' -bench BenchmarkBrowserNanlingCNN -benchtime 1x -timeout 60m   # long, on purpose
+//	go test ./cmd/halo -run '^$' -bench 'BenchmarkBrowser(Nanling|Paper)CNN' -benchtime 1x -timeout 90m   # long, on purpose
 
 // memory is the result message's WebAssembly memory in bytes (wasm/worker).
 type memory struct {
@@ -169,6 +169,41 @@ func BenchmarkBrowserWorkerScaling(b *testing.B) {
 // workload of halo bench) through the page with ALAD's defaults: the
 // compute workers' peak WebAssembly memory (target: under 1 GB) and the time.
 func BenchmarkBrowserPaperALAD(b *testing.B) {
+	for b.Loop() {
+		rep, mem, sec := runPaperShaped(b, "alad", 20*time.Minute)
+		b.ReportMetric(sec, "s-open-to-map")
+		b.ReportMetric(rep.Methods[0].Seconds, "s-alad")
+		b.ReportMetric(float64(rep.Data.Cols*rep.Data.Rows), "cells")
+		reportMemory(b, mem)
+	}
+}
+
+// BenchmarkBrowserPaperCNN: the CNN with the page's defaults (train + fast
+// (13,35) detection) on the paper-shaped survey, page load included
+// (target: under 180 s). Long: run on purpose (see the top of the file).
+func BenchmarkBrowserPaperCNN(b *testing.B) {
+	for b.Loop() {
+		rep, mem, sec := runPaperShaped(b, "cnn", 40*time.Minute)
+		m := rep.Methods[0]
+		b.ReportMetric(sec, "s-open-to-map")
+		b.ReportMetric(m.Seconds, "s-cnn")
+		b.ReportMetric(m.AUC, "AUC")
+		if tr := m.Training; tr != nil {
+			b.ReportMetric(tr.DetectSeconds, "s-detect")
+			b.ReportMetric(m.Seconds-tr.DetectSeconds, "s-train")
+			b.ReportMetric(float64(tr.PairsScored), "pairs")
+			b.ReportMetric(tr.PairsPerSecond, "pairs/s")
+		}
+		reportMemory(b, mem)
+	}
+}
+
+// runPaperShaped opens the page, drops the paper-shaped synthetic survey
+// (core/pipeline/bench.PaperShaped: 251 x 310 cells, 39 elements, 19
+// deposits), runs the one method with the page's defaults and returns the
+// report, the memory and the seconds from navigating to the page to the
+// result.
+func runPaperShaped(b *testing.B, method string, limit time.Duration) (*pipeline.Report, memory, float64) {
 	w, err := bench.PaperShaped(1, 0, 0)
 	if err != nil {
 		b.Fatal(err)
@@ -181,22 +216,17 @@ func BenchmarkBrowserPaperALAD(b *testing.B) {
 	if err := os.WriteFile(deposits, w.Deposits, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
-		p := openPage(b, 20*time.Minute)
-		t0 := time.Now()
-		p.load(samples, deposits, "39 elements", 2*time.Minute)
-		var ok bool
-		p.eval(`(() => { for (const c of document.querySelectorAll("input[name=method]")) c.checked = c.value === "alad"; return true; })()`, &ok)
-		p.run(chromedp.WaitEnabled("#run", chromedp.ByID), chromedp.Click("#run", chromedp.ByID))
-		p.waitText("#stage", "done", 18*time.Minute)
-		sec := (p.loaded + time.Since(t0)).Seconds()
-		rep, mem := p.result()
-		if len(rep.Methods) != 1 || rep.Data.Cols*rep.Data.Rows == 0 {
-			b.Fatalf("report %+v", rep.Methods)
-		}
-		b.ReportMetric(sec, "s-open-to-map")
-		b.ReportMetric(rep.Methods[0].Seconds, "s-alad")
-		b.ReportMetric(float64(rep.Data.Cols*rep.Data.Rows), "cells")
-		reportMemory(b, mem)
+	p := openPage(b, limit)
+	t0 := time.Now()
+	p.load(samples, deposits, "39 elements", 2*time.Minute)
+	var ok bool
+	p.eval(fmt.Sprintf(`(() => { for (const c of document.querySelectorAll("input[name=method]")) c.checked = c.value === %q; return true; })()`, method), &ok)
+	p.run(chromedp.WaitEnabled("#run", chromedp.ByID), chromedp.Click("#run", chromedp.ByID))
+	p.waitText("#stage", "done", limit-time.Minute)
+	sec := (p.loaded + time.Since(t0)).Seconds()
+	rep, mem := p.result()
+	if len(rep.Methods) != 1 || rep.Data.Cols*rep.Data.Rows == 0 {
+		b.Fatalf("report %+v", rep.Methods)
 	}
+	return rep, mem, sec
 }
