@@ -175,6 +175,10 @@ func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, 
 // gemmBlockSIMD adds alpha * op(A)[i0:i0+mb, p0:p0+kb] * (packed pb, npan
 // panels of kb×NR) to C[i0:i0+mb, j0:j0+nb]; false when the kernel is off.
 // Whole panels are added by the kernel, the last partial one here.
+// simdChunk is the number of B panels (of NR columns) per kernel call in
+// gemmBlockSIMD.
+const simdChunk = 8
+
 func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float32, npan, j0, nb int, alpha float32, c []float32, ldc int) bool {
 	if !simd.on {
 		return false
@@ -192,18 +196,26 @@ func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float
 	} else {
 		base = a[i0*lda+p0:]
 	}
-	call := simdCall{m: mb, k: kb, npan: npan, a: base, lda: lda, transA: transA, b: pb,
-		c: c[i0*ldc+j0:], ldc: ldc, nfull: nb / NR, alpha: alpha}
-	t := call.run()
-	if j := call.nfull * NR; j < nb {
-		ldt := npan * NR
-		for i := 0; i < mb; i++ {
-			row := c[(i0+i)*ldc+j0+j : (i0+i)*ldc+j0+nb]
-			tr := t[i*ldt+j : i*ldt+nb]
-			for q := range row {
-				row[q] += alpha * tr[q]
+	// Column chunks of simdChunk panels keep the B panels a row group
+	// sweeps (kb×simdChunk*NR) in cache; the sums do not depend on it.
+	for jp0 := 0; jp0 < npan; jp0 += simdChunk {
+		np := min(simdChunk, npan-jp0)
+		jc := jp0 * NR // first column of the chunk within the block
+		nbc := min(np*NR, nb-jc)
+		call := simdCall{m: mb, k: kb, npan: np, a: base, lda: lda, transA: transA, b: pb[jp0*kb*NR:],
+			c: c[i0*ldc+j0+jc:], ldc: ldc, nfull: nbc / NR, alpha: alpha}
+		t := call.run()
+		if j := call.nfull * NR; j < nbc {
+			ldt := np * NR
+			for i := 0; i < mb; i++ {
+				row := c[(i0+i)*ldc+j0+jc+j : (i0+i)*ldc+j0+jc+nbc]
+				tr := t[i*ldt+j : i*ldt+nbc]
+				for q := range row {
+					row[q] += alpha * tr[q]
+				}
 			}
 		}
 	}
 	return true
 }
+
