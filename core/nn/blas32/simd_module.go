@@ -93,12 +93,12 @@ func simdModule() []byte {
 		nI32
 	)
 	const (
-		vC0   = nI32 + iota // accumulators c0..c7: row r, half h at c(2r+h)
-		vB0                 = nI32 + 8
-		vB1                 = nI32 + 9
-		vS                  = nI32 + 10
-		vAlpha              = nI32 + 11
-		nV128               = 12
+		vC0    = nI32 + iota // accumulators c0..c7: row r, half h at c(2r+h)
+		vB0    = nI32 + 8
+		vB1    = nI32 + 9
+		vS     = nI32 + 10
+		vAlpha = nI32 + 11
+		nV128  = 12
 	)
 
 	body := &w
@@ -400,9 +400,9 @@ func simdModule() []byte {
 	var m []byte
 	m = append(m, 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00)
 	m = section(m, 1, vec([]byte{0x60, 0x01, valI32, 0x00}, []byte{0x60, 0x00, 0x00})) // types
-	m = section(m, 2, vec(concat(name("env"), name("mem"), []byte{0x02, 0x00, 0x00})))  // import memory, min 0
-	m = section(m, 3, vec([]byte{0x00}, []byte{0x01}))                                  // functions
-	m = section(m, 6, vec([]byte{valI32, 0x01, opI32Const, 0x00, opEnd}))               // mutable global
+	m = section(m, 2, vec(concat(name("env"), name("mem"), []byte{0x02, 0x00, 0x00}))) // import memory, min 0
+	m = section(m, 3, vec([]byte{0x00}, []byte{0x01}))                                 // functions
+	m = section(m, 6, vec([]byte{valI32, 0x01, opI32Const, 0x00, opEnd}))              // mutable global
 	m = section(m, 7, vec(concat(name("setp"), []byte{0x00, 0x00}), concat(name("rows"), []byte{0x00, 0x01})))
 	m = section(m, 10, vec(sized(setp), sized(rowsFn)))
 	return m
@@ -507,7 +507,7 @@ func concat(parts ...[]byte) []byte {
 	return b
 }
 
-func name(s string) []byte { return append(uleb(nil, uint64(len(s))), s...) }
+func name(s string) []byte  { return append(uleb(nil, uint64(len(s))), s...) }
 func sized(b []byte) []byte { return append(uleb(nil, uint64(len(b))), b...) }
 func vec(items ...[]byte) []byte {
 	return append(uleb(nil, uint64(len(items))), concat(items...)...)

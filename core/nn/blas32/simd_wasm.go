@@ -218,4 +218,3 @@ func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float
 	}
 	return true
 }
-
