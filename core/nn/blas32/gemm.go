@@ -60,7 +60,8 @@ func Gemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda in
 			packB(pb, b, ldb, transB, p0, kb, j0, nb)
 			for i0 := 0; i0 < m; i0 += mc {
 				mb := min(mc, m-i0)
-				if gemmBlockSIMD(transA, a, lda, i0, mb, p0, kb, pb, npan, j0, nb, alpha, c, ldc) {
+				if gemmBlockSIMD(transA, a, lda, i0, mb, p0, kb, pb, npan, j0, nb, alpha, c, ldc) ||
+					gemmBlockInPlace(transA, a, lda, i0, mb, p0, kb, pb, npan, j0, nb, alpha, c, ldc) {
 					continue
 				}
 				mpan := (mb + MR - 1) / MR

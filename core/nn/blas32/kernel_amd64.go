@@ -66,3 +66,47 @@ func portable(kb int, a0, a1 []float32, astep int, bp []float32, acc *[MR * NR]f
 }
 
 func cpuHasAVX() bool { return cpu.X86.HasAVX }
+
+// gemmBlockInPlace is the block loop of Gemm with A's rows read in place
+// (kernelAVX's stride walks a row, or with transA a column, of a) instead of
+// packed: it adds alpha * op(A)[i0:i0+mb, p0:p0+kb] * (packed pb, npan panels)
+// to C[i0:i0+mb, j0:j0+nb]. It reports false, doing nothing, without AVX.
+// Same products in the same order as the packed path.
+func gemmBlockInPlace(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float32, npan, j0, nb int, alpha float32, c []float32, ldc int) bool {
+	if !useAVX || kb == 0 {
+		return false
+	}
+	var acc [MR * NR]float32
+	step := 1
+	if transA {
+		step = lda
+	}
+	at := func(i int) *float32 {
+		if transA {
+			return &a[p0*lda+i]
+		}
+		return &a[i*lda+p0]
+	}
+	for ip := 0; ip < mb; ip += MR {
+		i := i0 + ip
+		mr := min(MR, mb-ip)
+		a0 := at(i)
+		a1 := a0
+		if mr == MR {
+			a1 = at(i + 1)
+		}
+		for jp := 0; jp < npan; jp++ {
+			kernelAVX(kb, a0, a1, step, &pb[jp*kb*NR], &acc)
+			j := j0 + jp*NR
+			nr := min(NR, j0+nb-j)
+			for r := 0; r < mr; r++ {
+				row := c[(i+r)*ldc+j : (i+r)*ldc+j+nr]
+				ar := acc[r*NR : r*NR+nr]
+				for q := range row {
+					row[q] += alpha * ar[q]
+				}
+			}
+		}
+	}
+	return true
+}
