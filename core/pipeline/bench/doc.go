@@ -17,10 +17,10 @@
 //	gemm gonum       gonum's Sgemm on the same product (natively: assembly, what
 //	                 gorgonia training and the ALAD/VAE scorers use; so stages
 //	                 may exceed the blas32 roofline)
-//	cnn train light  one epoch of the default (light) pixel-pair CNN (pairs/s)
+//	cnn train default one epoch of the default pixel-pair CNN (cnn.MidArch, pairs/s)
 //	cnn train paper  one epoch of the Fe paper's CNN (pairs/s; capped, see Options)
 //	cnn infer paper  the paper CNN's ScorePairs over training pairs (pairs/s)
-//	detect fast      dual-window detection (13, 35), fast ring, light CNN, on a band of rows
+//	detect fast      dual-window detection (13, 35), fast ring, default CNN, on a band of rows
 //	detect exact     the same with every ring cell scored
 //	alad train       one epoch of ALAD with the default widths (samples/s)
 //	alad train paper one epoch of ALAD with the W paper's widths (capped)

@@ -124,10 +124,11 @@ func (r *Result) Stage(name string) *Stage {
 	return nil
 }
 
-// StageNames are the stages of Run, in order.
+// StageNames are the stages of Run, in order ("gemm scalar" only where
+// blas32 runs on its WebAssembly SIMD kernel).
 var StageNames = []string{
 	"read", "grid", "transform", "roofline", "gemm scalar", "gemm gonum",
-	"cnn train light", "cnn train paper", "cnn infer paper",
+	"cnn train default", "cnn train paper", "cnn infer paper",
 	"detect fast", "detect exact", "detect exact paper",
 	"alad train", "alad train paper", "alad score",
 	"vae train", "vae score",
@@ -136,7 +137,7 @@ var StageNames = []string{
 // sizes bounds the work of the stages.
 type sizes struct {
 	gemmSeconds    float64 // least time of the GEMM loop
-	lightPairs     int     // cnn train light: pairs of the epoch
+	defPairs       int     // cnn train default: pairs of the epoch
 	paperPairs     int     // cnn train paper: at most this many pairs
 	inferPairs     int     // cnn infer paper
 	fastRows       int     // detect fast: rows of the band
@@ -151,11 +152,11 @@ type sizes struct {
 
 func sizesFor(quick bool) sizes {
 	if quick {
-		return sizes{gemmSeconds: 0.2, lightPairs: 1024, paperPairs: 256, inferPairs: 1024,
+		return sizes{gemmSeconds: 0.2, defPairs: 1024, paperPairs: 256, inferPairs: 1024,
 			fastRows: 1, exactRows: 1, exactCols: 8, exactPaperCols: 2, aladSamples: 1024, aladPaper: 256, vaeSamples: 1024,
 			scoreCellsCap: 4096}
 	}
-	return sizes{gemmSeconds: 1, lightPairs: 8192, paperPairs: 8192, inferPairs: 16384,
+	return sizes{gemmSeconds: 1, defPairs: 8192, paperPairs: 8192, inferPairs: 16384,
 		fastRows: 4, exactRows: 1, exactPaperCols: 32, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192}
 }
 
@@ -182,7 +183,7 @@ func Run(ctx context.Context, w *Workload, opt *Options) (*Result, error) {
 	b.mem.start()
 	defer b.mem.stop()
 	t0 := time.Now()
-	for _, step := range []func() error{b.read, b.grid, b.transform, b.roofline, b.scalarGemm, b.gonumGemm, b.cnnLight, b.cnnPaper, b.cnnInfer,
+	for _, step := range []func() error{b.read, b.grid, b.transform, b.roofline, b.scalarGemm, b.gonumGemm, b.cnnDefault, b.cnnPaper, b.cnnInfer,
 		b.detectFast, b.detectExact, b.detectExactPaper, b.aladTrain, b.aladPaper, b.aladScore, b.vaeTrain, b.vaeScore} {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -211,7 +212,7 @@ type bencher struct {
 	logs     *grid.Stack
 	clr, ilr *grid.Stack
 	train    *ppf.Pairs
-	light    *cnn.Model
+	def      *cnn.Model // the default network (cnn.MidArch)
 	paper    *cnn.Model
 	cells    []float32 // ilr rows of the valid cells
 	aladM    *alad.Model
@@ -475,12 +476,12 @@ func (b *bencher) trainCNN(name string, arch cnn.Arch, n int, note string) (*cnn
 	return m, st, nil
 }
 
-func (b *bencher) cnnLight() error {
-	n := min(b.sz.lightPairs, b.train.Len())
-	m, _, err := b.trainCNN("cnn train light", cnn.LightArch(), n,
-		fmt.Sprintf("one epoch of %d pairs (the default epoch is 8,192 of %d), light CNN (%d MACs/pair), SGD momentum, batch 128",
-			n, b.train.Len(), cnn.LightArch().MACs(b.train.D)))
-	b.light = m
+func (b *bencher) cnnDefault() error {
+	n := min(b.sz.defPairs, b.train.Len())
+	m, _, err := b.trainCNN("cnn train default", cnn.MidArch(), n,
+		fmt.Sprintf("one epoch of %d pairs (the default epoch is 8,192 of %d), the default CNN (%d MACs/pair), SGD momentum, batch 128",
+			n, b.train.Len(), cnn.MidArch().MACs(b.train.D)))
+	b.def = m
 	return err
 }
 
@@ -550,7 +551,7 @@ func (b *bencher) detectBand(name string, exact bool, nrows, ncols int, m *cnn.M
 	if exact {
 		mode = "every ring cell"
 	}
-	net := "light"
+	net := "default"
 	if m == b.paper {
 		net = "paper"
 	}
@@ -591,11 +592,11 @@ func window(s *grid.Stack, rr [2]int, ncols, margin int) (*grid.Stack, [2]int) {
 }
 
 func (b *bencher) detectFast() error {
-	return b.detectBand("detect fast", false, b.sz.fastRows, 0, b.light)
+	return b.detectBand("detect fast", false, b.sz.fastRows, 0, b.def)
 }
 
 func (b *bencher) detectExact() error {
-	return b.detectBand("detect exact", true, b.sz.exactRows, b.sz.exactCols, b.light)
+	return b.detectBand("detect exact", true, b.sz.exactRows, b.sz.exactCols, b.def)
 }
 
 // detectExactPaper is the Fe paper's own detection: the paper network on
