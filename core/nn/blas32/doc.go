@@ -32,18 +32,36 @@
 //
 // # Kernels
 //
-// The micro-kernel is pure Go (2×8 tiles) in js/wasm and on other
-// architectures, and AVX assembly (2×16 tiles, kernel_amd64.s) on amd64,
-// with a pure-Go fallback for processors without AVX. The assembly keeps
-// multiplies and adds separate (no fused multiply-add) and adds the products
-// of each element in the same order as the Go loops, so a product, and so a
-// trained network and its maps, are the same bit for bit natively and in
-// js/wasm (TestKernelAVXBitIdentical; core/pipeline TestSameMapEverywhere).
-// On the project's machine the AVX kernel runs the 128×256×256 product at
-// about 57 GFLOPS on one core and gonum's assembly Sgemm at 10
-// (BenchmarkGemm); the pure-Go kernel ran it at 7.4 natively (halo bench's
-// roofline before the AVX kernel). In js/wasm Gemm runs it at 4.3 GFLOPS
-// and gonum at 1.3 (halo bench --wasm: "roofline" and "gemm gonum").
+// Three micro-kernels compute the same sums in the same order:
+//
+//   - amd64: AVX assembly (2×16 tiles, kernel_amd64.s), A read in place
+//     through a stride (rows of A, or columns for op(A) = Aᵀ), with a pure-Go
+//     fallback for processors without AVX;
+//   - js/wasm: a WebAssembly SIMD kernel (4×8 tiles of f32x4 lanes,
+//     simd_module.go), when the host hands over the Go module's memory
+//     (globalThis.haloMemory: web/worker.js and tools/wasmexec do); else
+//     pure Go (2×8 tiles);
+//   - elsewhere: pure Go (2×4 tiles).
+//
+// Go's wasm port emits no SIMD instructions, so simd_module.go assembles a
+// small separate WebAssembly module instruction by instruction; it imports
+// the Go program's own linear memory and reads and writes the Go slices in
+// place, one call (syscall/js, no allocation) per block product. Every
+// kernel multiplies and adds in separate rounded steps (no fused
+// multiply-add) and sums each element's products from +0 in the order
+// p = 0, 1, ..., so a product, and so a trained network and its maps, are
+// the same bit for bit natively, in js/wasm with SIMD and without
+// (TestKernelAVXBitIdentical, TestSIMDBitIdentical; core/pipeline
+// TestSameMapEverywhere; the browser test TestBrowserALADVAE compares the
+// page's maps with ?simd=0). Only NaN payloads may differ (WebAssembly does
+// not fix them).
+//
+// Speeds (halo bench, BenchmarkGemm): natively the AVX kernel ran the
+// 128×256×256 product at about 57 GFLOPS on one core of the project's
+// machine and gonum's assembly Sgemm at 10; in js/wasm under Node the SIMD
+// kernel runs it 5-6x faster than the pure-Go kernel (10.9 against 1.9
+// GFLOPS in the same run, the "roofline" and "gemm scalar" rows), and
+// gonum's pure Go at 0.4.
 //
 // Buffers: Gemm takes its packing buffers from a sync.Pool; GemmRows and
 // PackedB.Pack with a reused destination do not allocate.
