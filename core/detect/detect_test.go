@@ -355,7 +355,7 @@ func TestSweepMatchesDetect(t *testing.T) {
 	s := randomStack(45, 40, 3, 0.03, 13)
 	sc := newLinear(3, 6)
 	windows := [][2]int{{5, 7}, {5, 13}, {13, 35}, {9, 35}, {1, 21}}
-	for _, opt := range []Options{{Exact: true}, {}, {RingStep: 5, ShellPairs: 8}} {
+	for _, opt := range []Options{{Exact: true}, {}, {RingStep: 5, ShellScale: 8}} {
 		maps, err := Sweep(context.Background(), s, sc, windows, &opt, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -397,7 +397,7 @@ func TestFastShellWeights(t *testing.T) {
 			t.Fatal(err)
 		}
 		fast := grid.New(s.Geom)
-		opt := &Options{Inner: 1, Outer: 21, RingStep: 4, ShellPairs: 8}
+		opt := &Options{Inner: 1, Outer: 21, RingStep: 4, ShellScale: 8}
 		if err := Detect(context.Background(), fast, s, sc, opt, nil); err != nil {
 			t.Fatal(err)
 		}

@@ -288,8 +288,8 @@ func TestNanlingFastVsExact(t *testing.T) {
 				tf := time.Since(start)
 				n := Pairs(s, nil, opt)
 				rho, da := spearman(exact.Data, fast.Data), auc(fast.Data, dep)-aucExact
-				t.Logf("%v %s RingStep %d ShellPairs %d: pairs exact/fast %.2f (time %.2f), Spearman %.4f, AUC %.4f (d %+.4f)",
-					win, sco.name, opt.defaults().RingStep, opt.defaults().ShellPairs, float64(nExact)/float64(n),
+				t.Logf("%v %s RingStep %d ShellScale %d: pairs exact/fast %.2f (time %.2f), Spearman %.4f, AUC %.4f (d %+.4f)",
+					win, sco.name, opt.defaults().RingStep, opt.defaults().ShellScale, float64(nExact)/float64(n),
 					te.Seconds()/tf.Seconds(), rho, auc(fast.Data, dep), da)
 				if step == 0 && (rho < minSpearman || math.Abs(da) > maxDeltaAUC) {
 					t.Errorf("%v %s defaults: Spearman %.4f (min %v), dAUC %+.4f (max %v)", win, sco.name, rho, minSpearman, da, maxDeltaAUC)
@@ -364,11 +364,12 @@ func TestNanlingExplore(t *testing.T) {
 			line += fmt.Sprintf(" %.3f", aucs[w])
 		}
 		t.Logf("%s exact AUC:%s", sco.name, line)
-		// ShellPairs 1 is a uniform stride on every shell.
+		// The stride on the shell of radius r is min(step, max(1, r²/shell));
+		// {8, 8} is the default.
 		for _, set := range []struct{ step, shell int }{
-			{2, 1}, {3, 1}, {4, 1}, {3, 16}, {4, 16}, {6, 16}, {8, 16}, {4, 24}, {6, 24}, {6, 32},
+			{4, 4}, {8, 8}, {8, 16}, {8, 4}, {12, 8},
 		} {
-			opt := &Options{RingStep: set.step, ShellPairs: set.shell}
+			opt := &Options{RingStep: set.step, ShellScale: set.shell}
 			fast, err := Sweep(ctx, s, sco.sc, paperWindows, opt, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -385,7 +386,7 @@ func TestNanlingExplore(t *testing.T) {
 				sp := float64(Pairs(s, [][2]int{win}, &Options{Exact: true})) / float64(Pairs(s, [][2]int{win}, opt))
 				line += fmt.Sprintf(" %v x%.1f %.4f %+.4f;", win, sp, rho, da)
 			}
-			t.Logf("%s RingStep %d ShellPairs %d: sweep pairs exact/fast %.2f, worst Spearman %.4f, worst dAUC %+.4f:%s",
+			t.Logf("%s RingStep %d ShellScale %d: sweep pairs exact/fast %.2f, worst Spearman %.4f, worst dAUC %+.4f:%s",
 				sco.name, set.step, set.shell, float64(nExact)/float64(Pairs(s, paperWindows, opt)), worstRho, worstD, line)
 		}
 	}

@@ -38,14 +38,14 @@ func checkWindow(inner, outer int) {
 }
 
 // newPlan returns the plan for the given (inner, outer) window pairs, the
-// largest ring step (1 = every ring cell) and the fewest cells to sample per
-// shell.
-func newPlan(windows [][2]int, ringStep, shellPairs int) *plan {
+// largest ring step (1 = every ring cell) and the shell scale (the shell of
+// radius r is sampled with stride min(ringStep, max(1, r²/shellScale))).
+func newPlan(windows [][2]int, ringStep, shellScale int) *plan {
 	if len(windows) == 0 {
 		panic("detect: no windows")
 	}
-	if ringStep < 1 || shellPairs < 1 {
-		panic("detect: ring step or shell pairs < 1")
+	if ringStep < 1 || shellScale < 1 {
+		panic("detect: ring step or shell scale < 1")
 	}
 	p := &plan{}
 	for _, w := range windows {
@@ -61,7 +61,7 @@ func newPlan(windows [][2]int, ringStep, shellPairs int) *plan {
 			if r >= w.lo && r <= w.hi {
 				si := len(p.shells)
 				idx[r] = si
-				st := min(ringStep, max(1, 8*r/shellPairs))
+				st := min(ringStep, max(1, r*r/shellScale))
 				p.shells = append(p.shells, shell{r: r, offs: appendPerimeter(make([]offset, 0, 8*r), r, int32(si)), step: st})
 				p.full += 8 * r
 				p.fast += (8*r + st - 1) / st

@@ -371,7 +371,7 @@ func run(ctx context.Context, dst []*grid.Grid, s *grid.Stack, sc PairScorer, wi
 		panic("detect: scorer and stack differ in layers")
 	}
 	from, to := rowRange(o, s.Geom)
-	p := newPlan(windows, o.RingStep, o.ShellPairs)
+	p := newPlan(windows, o.RingStep, o.ShellScale)
 	mask := s.Mask()
 	cols := s.Cols
 	x := newRingRun(s, sc, mask, p, from, to, o.Batch)

@@ -37,13 +37,14 @@ type CNNConfig struct {
 	Exact bool `json:"exact,omitempty"`
 	// RingStep is the fast mode's largest ring stride (detect.Options):
 	// large rings score every RingStep-th cell; 0 means
-	// detect.DefaultRingStep (4), 1 scores every ring cell. Ignored when
+	// detect.DefaultRingStep (8), 1 scores every ring cell. Ignored when
 	// Exact is set.
 	RingStep int `json:"ring_step,omitempty"`
-	// ShellPairs is the fast mode's fewest cells per ring shell
+	// ShellScale sets how fast the fast mode's stride grows with a ring
+	// shell's radius r, min(RingStep, max(1, r²/ShellScale))
 	// (detect.Options), so that small rings stay dense; 0 means
-	// detect.DefaultShellPairs (16). Ignored when Exact is set.
-	ShellPairs int `json:"shell_pairs,omitempty"`
+	// detect.DefaultShellScale (8). Ignored when Exact is set.
+	ShellScale int `json:"shell_scale,omitempty"`
 	// Draws is the number of random background draws (paper: 10); the model
 	// with the best test-pair accuracy is kept. 0 means 1 (default preset)
 	// or 10 (paper preset).
@@ -245,8 +246,8 @@ func (c *CNNConfig) validate() error {
 	if c.RingStep < 0 {
 		return fmt.Errorf("config: cnn ring_step %d: use 1 or more (1 scores every ring cell), or 0 or leave it out for the default %d", c.RingStep, detect.DefaultRingStep)
 	}
-	if c.ShellPairs < 0 {
-		return fmt.Errorf("config: cnn shell_pairs %d: use 1 or more, or 0 or leave it out for the default %d", c.ShellPairs, detect.DefaultShellPairs)
+	if c.ShellScale < 0 {
+		return fmt.Errorf("config: cnn shell_scale %d: use 1 or more, or 0 or leave it out for the default %d", c.ShellScale, detect.DefaultShellScale)
 	}
 	if n := len(c.Channels); n > 0 {
 		if n != len(cnn.PaperArch().Channels) {
@@ -392,7 +393,7 @@ type cnnState struct {
 // detectCNN scores the grid with the dual windows of c (and the sweep).
 func (r *runner) detectCNN(s *grid.Stack, best *cnn.Model, c CNNConfig, tr *TrainingReport) (*grid.Grid, error) {
 	g := grid.New(s.Geom)
-	opt := detect.Options{Inner: c.Inner, Outer: c.Outer, Exact: c.Exact, RingStep: c.RingStep, ShellPairs: c.ShellPairs}
+	opt := detect.Options{Inner: c.Inner, Outer: c.Outer, Exact: c.Exact, RingStep: c.RingStep, ShellScale: c.ShellScale}
 	c = c.withDefaults()
 	tr.Windows = [2]int{c.Inner, c.Outer}
 	tr.Exact = c.Exact

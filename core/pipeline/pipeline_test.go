@@ -61,7 +61,7 @@ func TestConfigErrors(t *testing.T) {
 		{"even window", `{"cnn": {"inner": 4, "outer": 9}}`, "odd"},
 		{"inner >= outer", `{"cnn": {"inner": 9, "outer": 9}}`, "inner < outer"},
 		{"negative ring step", `{"cnn": {"ring_step": -4}}`, "cnn ring_step -4: use 1 or more"},
-		{"negative shell pairs", `{"cnn": {"shell_pairs": -1}}`, "cnn shell_pairs -1: use 1 or more"},
+		{"negative shell scale", `{"cnn": {"shell_scale": -1}}`, "cnn shell_scale -1: use 1 or more"},
 		{"tops", `{"tops": [15, 5]}`, "increasing"},
 		{"preset", `{"alad": {"preset": "huge"}}`, "preset"},
 		{"coordinates", `{"coordinates": "feet"}`, "metres"},
@@ -334,15 +334,16 @@ func TestCNNChannels(t *testing.T) {
 	}
 }
 
-// TestCNNRingStep checks that ring_step and shell_pairs reach detection, in
-// Run and in Redetect: a larger stride scores fewer pairs, more cells per
-// shell more pairs, and exact mode ignores both.
+// TestCNNRingStep checks that ring_step and shell_scale reach detection, in
+// Run and in Redetect: a larger stride scores fewer pairs, a larger
+// shell_scale more pairs, and exact mode ignores both.
 func TestCNNRingStep(t *testing.T) {
 	small := []int{4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6}
 	// Windows (3, 7): shells of radius 2 and 3, 16 and 24 cells; with
-	// shell_pairs 2 both are thinned by the full ring_step.
+	// shell_scale 1 their strides are min(ring_step, 4) and
+	// min(ring_step, 9).
 	cnnCfg := func(step, shell int, exact bool) *CNNConfig {
-		return &CNNConfig{Epochs: 1, PairsPerEpoch: 256, Inner: 3, Outer: 7, Channels: small, RingStep: step, ShellPairs: shell, Exact: exact}
+		return &CNNConfig{Epochs: 1, PairsPerEpoch: 256, Inner: 3, Outer: 7, Channels: small, RingStep: step, ShellScale: shell, Exact: exact}
 	}
 	pairs := func(res *Result) int {
 		t.Helper()
@@ -355,7 +356,7 @@ func TestCNNRingStep(t *testing.T) {
 		return 0
 	}
 	in := demoInputs(t)
-	res, err := Run(context.Background(), in, &Config{Seed: 3, Methods: []string{"cnn"}, CNN: cnnCfg(8, 2, false)}, nil)
+	res, err := Run(context.Background(), in, &Config{Seed: 3, Methods: []string{"cnn"}, CNN: cnnCfg(8, 1, false)}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +369,7 @@ func TestCNNRingStep(t *testing.T) {
 		}
 		return pairs(out)
 	}
-	n2, n4, n8again, n8dense := redo(cnnCfg(2, 2, false)), redo(cnnCfg(4, 2, false)), redo(cnnCfg(8, 2, false)), redo(cnnCfg(8, 0, false))
+	n2, n4, n8again, n8dense := redo(cnnCfg(2, 1, false)), redo(cnnCfg(4, 1, false)), redo(cnnCfg(8, 1, false)), redo(cnnCfg(8, 0, false))
 	if !(n2 > n4 && n4 > n8) {
 		t.Errorf("pairs scored with ring_step 2, 4, 8: %d, %d, %d: want fewer with each", n2, n4, n8)
 	}
@@ -376,9 +377,9 @@ func TestCNNRingStep(t *testing.T) {
 		t.Errorf("ring_step 8: run %d pairs, Redetect %d", n8, n8again)
 	}
 	if n8dense <= n8 {
-		t.Errorf("ring_step 8: shell_pairs 2 %d pairs, default shell_pairs %d: want more with more cells per shell", n8, n8dense)
+		t.Errorf("ring_step 8: shell_scale 1 %d pairs, default shell_scale %d: want more with a slower-growing stride", n8, n8dense)
 	}
-	if ex, ex8 := redo(cnnCfg(0, 0, true)), redo(cnnCfg(8, 2, true)); ex != ex8 || ex <= n2 {
-		t.Errorf("exact: %d pairs, with ring_step 8 and shell_pairs 2 %d (fast ring_step 2: %d): want equal and more", ex, ex8, n2)
+	if ex, ex8 := redo(cnnCfg(0, 0, true)), redo(cnnCfg(8, 1, true)); ex != ex8 || ex <= n2 {
+		t.Errorf("exact: %d pairs, with ring_step 8 and shell_scale 1 %d (fast ring_step 2: %d): want equal and more", ex, ex8, n2)
 	}
 }

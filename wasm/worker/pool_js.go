@@ -188,7 +188,7 @@ func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, mode
 			"type": "detect", "id": w, "geom": geom, "names": names,
 			"stack": stack.Call("slice"), "model": modelJS.Call("slice"),
 			"opt": map[string]any{"inner": opt.Inner, "outer": opt.Outer, "exact": opt.Exact,
-				"ringStep": opt.RingStep, "shellPairs": opt.ShellPairs, "batch": opt.Batch,
+				"ringStep": opt.RingStep, "shellScale": opt.ShellScale, "batch": opt.Batch,
 				"from": ranges[w][0], "to": ranges[w][1]},
 		}
 	}, func(w int, data []byte) error {
@@ -235,7 +235,7 @@ func handleDetect(m js.Value) {
 	}
 	o := m.Get("opt")
 	opt := detect.Options{Inner: o.Get("inner").Int(), Outer: o.Get("outer").Int(), Exact: o.Get("exact").Bool(),
-		RingStep: o.Get("ringStep").Int(), ShellPairs: o.Get("shellPairs").Int(), Batch: o.Get("batch").Int(),
+		RingStep: o.Get("ringStep").Int(), ShellScale: o.Get("shellScale").Int(), Batch: o.Get("batch").Int(),
 		Rows: [2]int{o.Get("from").Int(), o.Get("to").Int()}}
 	data := bytesFloat32(bytesOf(m.Get("stack")))
 	model := bytesOf(m.Get("model"))
