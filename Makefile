@@ -81,8 +81,9 @@ bench: build
 
 # End to end in headless Chromium (issue #6): the demo's first map, ALAD on
 # nanling-li, 1 vs 2 workers, the workers' memory (README "Performance").
-# The CNN on nanling-li takes minutes: run it on purpose with
-#   go test ./cmd/halo -run '^$$' -bench BenchmarkBrowserNanlingCNN -benchtime 1x -timeout 60m
+# The CNN on nanling-li and on the paper-shaped survey takes minutes: run it
+# on purpose with
+#   go test ./cmd/halo -run '^$$' -bench 'BenchmarkBrowser(Nanling|Paper)CNN' -benchtime 1x -timeout 90m
 bench-browser:
 	$(GO) test ./cmd/halo -run '^$$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|PaperALAD|WorkerScaling)' -benchtime 1x -timeout 30m
 
