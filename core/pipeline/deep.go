@@ -156,6 +156,43 @@ func Bands(rows, n int) [][2]int {
 	return out
 }
 
+// DetectBands splits the rows of s into at most n bands of consecutive
+// rows holding about equal numbers of cells with data (the centres whose
+// rings detection scores), leaving out empty bands: the share of each
+// worker of a detection. On an irregular survey equal row counts would leave
+// one worker idle while the other scores the denser half. Maps do not
+// depend on the split (core/detect).
+func DetectBands(s *grid.Stack, n int) [][2]int {
+	if n <= 1 || s.Rows <= 1 {
+		return Bands(s.Rows, n)
+	}
+	n = min(n, s.Rows)
+	mask := s.Mask()
+	perRow := make([]int, s.Rows)
+	total := 0
+	for i, ok := range mask {
+		if ok {
+			perRow[i/s.Cols]++
+			total++
+		}
+	}
+	if total == 0 {
+		return Bands(s.Rows, n)
+	}
+	out := make([][2]int, 0, n)
+	lo, cum := 0, 0
+	for r := 0; r < s.Rows && len(out) < n-1; r++ {
+		cum += perRow[r]
+		// Cut after row r once this band holds its share, leaving a row
+		// for each band still to come.
+		if cum*n >= total*(len(out)+1) && s.Rows-(r+1) >= n-1-len(out) {
+			out = append(out, [2]int{lo, r + 1})
+			lo = r + 1
+		}
+	}
+	return append(out, [2]int{lo, s.Rows})
+}
+
 // goroutinePool splits rows over GOMAXPROCS goroutines, one Scorer each.
 type goroutinePool struct{}
 
@@ -171,7 +208,7 @@ func (p goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for w, rows := range Bands(s.Rows, n) {
+	for w, rows := range DetectBands(s, n) {
 		o := opt
 		o.Rows = rows
 		wg.Add(1)
@@ -404,7 +441,7 @@ func (r *runner) detectCNN(s *grid.Stack, best *cnn.Model, c CNNConfig, tr *Trai
 	// Network evaluations over the workers' bands (in exact mode a pair
 	// across two bands is scored by both).
 	tr.PairsScored = 0
-	for _, rows := range Bands(s.Rows, pool.Size(s.Rows)) {
+	for _, rows := range DetectBands(s, pool.Size(s.Rows)) {
 		o := opt
 		o.Rows = rows
 		tr.PairsScored += detect.Pairs(s, nil, &o)

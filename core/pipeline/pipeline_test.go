@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"halo/core/grid"
 	"halo/core/synth"
 )
 
@@ -381,5 +382,39 @@ func TestCNNRingStep(t *testing.T) {
 	}
 	if ex, ex8 := redo(cnnCfg(0, 0, true)), redo(cnnCfg(8, 1, true)); ex != ex8 || ex <= n2 {
 		t.Errorf("exact: %d pairs, with ring_step 8 and shell_scale 1 %d (fast ring_step 2: %d): want equal and more", ex, ex8, n2)
+	}
+}
+
+// TestDetectBands: the bands cover the rows in order, none is empty, and
+// they hold about equal numbers of cells with data even when the data sit
+// in a few rows.
+func TestDetectBands(t *testing.T) {
+	geom := grid.Geom{Cols: 10, Rows: 40, Cell: 1}
+	s := grid.NewStack(geom, []string{"a"})
+	for i := range s.Data {
+		s.Data[i] = float32(math.NaN())
+	}
+	// Rows 0-9 full, rows 30-39 one cell each: 110 cells with data.
+	for r := 0; r < 40; r++ {
+		for c := 0; c < 10; c++ {
+			if r < 10 || (r >= 30 && c == 0) {
+				s.Data[r*10+c] = 1
+			}
+		}
+	}
+	for _, n := range []int{1, 2, 3, 7, 40, 50} {
+		b := DetectBands(s, n)
+		if len(b) == 0 || len(b) > min(n, 40) || b[0][0] != 0 || b[len(b)-1][1] != 40 {
+			t.Fatalf("n %d: bands %v", n, b)
+		}
+		for i := range b {
+			if b[i][0] >= b[i][1] || (i > 0 && b[i][0] != b[i-1][1]) {
+				t.Fatalf("n %d: bands %v", n, b)
+			}
+		}
+	}
+	b := DetectBands(s, 2)
+	if len(b) != 2 || b[0][1] > 6 { // 55 cells: the first band ends by row 6
+		t.Errorf("2 bands %v: want the first to hold half the cells (rows 0-5)", b)
 	}
 }

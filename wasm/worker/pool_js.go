@@ -171,7 +171,8 @@ func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, mode
 		names[i] = nm
 	}
 	geom := map[string]any{"cols": s.Cols, "rows": s.Rows, "x0": s.X0, "y0": s.Y0, "cell": s.Cell, "cellY": s.CellY}
-	ranges := pipeline.Bands(s.Rows, n) // the bands pipeline counts the pairs of
+	ranges := pipeline.DetectBands(s, n) // the bands pipeline counts the pairs of
+	n = len(ranges)
 	rowsDone := make([]int, n)
 	report := func() error {
 		if progress == nil {
