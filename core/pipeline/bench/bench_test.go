@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"halo/core/nn/alad"
-	"halo/core/nn/blas32"
 	"halo/core/nn/vae"
 )
 
@@ -88,6 +87,8 @@ func TestWriteTable(t *testing.T) {
 		{Name: "cnn infer paper", Items: 4000, Unit: "pairs", Seconds: 2, Rate: 2000, GFLOPS: 1, Roofline: 0.5},
 	}}
 	wasm := &Result{Workload: "w", Platform: "js/wasm", RooflineGFLOPS: 1, Stages: []Stage{
+		{Name: "roofline", Items: 10, Unit: "products", Seconds: 1, Rate: 10, GFLOPS: 1, Roofline: 1},
+		{Name: "gemm scalar", Items: 2, Unit: "products", Seconds: 1, Rate: 2, GFLOPS: 0.2, Roofline: 0.2},
 		{Name: "cnn infer paper", Items: 4000, Unit: "pairs", Seconds: 8, Rate: 500, GFLOPS: 0.25, Roofline: 0.25},
 	}}
 	var b bytes.Buffer
@@ -95,15 +96,16 @@ func TestWriteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	for _, want := range []string{"cnn infer paper", "2000 pairs/s", "500 pairs/s", "4.0x", "50%", "js/wasm"} {
+	for _, want := range []string{"cnn infer paper", "2000 pairs/s", "500 pairs/s", "4.0x", "50%", "js/wasm", "gemm scalar"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	// header 2 lines, column heads, 2 stages, total.
-	if len(lines) != 6 {
-		t.Errorf("%d lines, want 6:\n%s", len(lines), out)
+	// header 2 lines, column heads, 3 stages (one of js/wasm only, after
+	// the roofline), total.
+	if len(lines) != 7 || !strings.HasPrefix(strings.TrimSpace(lines[4]), "gemm scalar") {
+		t.Errorf("%d lines, want 7 with gemm scalar after the roofline:\n%s", len(lines), out)
 	}
 }
 
@@ -120,13 +122,7 @@ func TestRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// "gemm scalar" runs only on the SIMD kernel of js/wasm.
-	var names []string
-	for _, name := range StageNames {
-		if name != "gemm scalar" || blas32.SIMD() {
-			names = append(names, name)
-		}
-	}
+	names := StagesHere() // "gemm scalar" runs only on the SIMD kernel of js/wasm
 	if len(r.Stages) != len(names) {
 		t.Fatalf("%d stages, want %d", len(r.Stages), len(names))
 	}

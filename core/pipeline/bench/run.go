@@ -134,6 +134,18 @@ var StageNames = []string{
 	"vae train", "vae score",
 }
 
+// StagesHere are the StageNames that Run measures on this platform (and,
+// in js/wasm, with the kernel blas32 runs on now).
+func StagesHere() []string {
+	var names []string
+	for _, name := range StageNames {
+		if name != "gemm scalar" || blas32.SIMD() {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // sizes bounds the work of the stages.
 type sizes struct {
 	gemmSeconds    float64 // least time of the GEMM loop

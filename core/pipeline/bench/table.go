@@ -34,13 +34,30 @@ func WriteTable(w io.Writer, native, wasm *Result) error {
 		head += "wasm s\twasm cpu s\twasm rate per cpu s\twasm GFLOPS\twasm roofline\twasm full s\tnative/wasm\t"
 	}
 	fmt.Fprintln(tw, head)
+	// Every stage either side measured, in Run's order ("gemm scalar" runs
+	// in js/wasm only).
+	var names []string
 	for _, st := range native.Stages {
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t", st.Name, count(st.Items)+" "+st.Unit, secs(st.Seconds), secs(st.CPUSeconds),
-			formatRate(st.cpuRate(), st.Unit), gflops(st.cpuGFLOPS()), pct(st.cpuRoofline()), secs(st.FullSeconds), float64(st.HeapInuse)/(1<<20))
+		names = append(names, st.Name)
+	}
+	if wasm != nil {
+		for _, ws := range wasm.Stages {
+			if native.Stage(ws.Name) == nil {
+				names = insertAfter(names, ws.Name, wasm)
+			}
+		}
+	}
+	for _, name := range names {
+		line := name + "\t" + strings.Repeat("-\t", 8)
+		st := native.Stage(name)
+		if st != nil {
+			line = fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t", st.Name, count(st.Items)+" "+st.Unit, secs(st.Seconds), secs(st.CPUSeconds),
+				formatRate(st.cpuRate(), st.Unit), gflops(st.cpuGFLOPS()), pct(st.cpuRoofline()), secs(st.FullSeconds), float64(st.HeapInuse)/(1<<20))
+		}
 		if wasm != nil {
-			if ws := wasm.Stage(st.Name); ws != nil {
+			if ws := wasm.Stage(name); ws != nil {
 				ratio := "-"
-				if ws.cpuRate() > 0 {
+				if st != nil && ws.cpuRate() > 0 {
 					ratio = fmt.Sprintf("%.1fx", st.cpuRate()/ws.cpuRate())
 				}
 				line += fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t", secs(ws.Seconds), secs(ws.CPUSeconds), formatRate(ws.cpuRate(), ws.Unit),
@@ -155,4 +172,22 @@ func (s *Stage) cpuRoofline() float64 {
 		return s.CPURoofline
 	}
 	return s.Roofline
+}
+
+// insertAfter inserts name into names after the stage that precedes it in
+// r (or at the end).
+func insertAfter(names []string, name string, r *Result) []string {
+	prev := ""
+	for _, st := range r.Stages {
+		if st.Name == name {
+			break
+		}
+		prev = st.Name
+	}
+	for i, n := range names {
+		if n == prev {
+			return append(names[:i+1], append([]string{name}, names[i+1:]...)...)
+		}
+	}
+	return append(names, name)
 }
