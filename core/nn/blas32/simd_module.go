@@ -102,6 +102,24 @@ func simdModule() []byte {
 	)
 
 	body := &w
+	// rowPanel sets tr = base + 4*((i+r)*ld + jp*8): row i+r, panel jp of
+	// the matrix at local base with row stride local ld.
+	rowPanel := func(base, ld, r int) {
+		body.op(opLocalGet, base)
+		body.op(opLocalGet, lI)
+		body.i32const(r)
+		body.raw(opI32Add)
+		body.op(opLocalGet, ld)
+		body.raw(opI32Mul)
+		body.op(opLocalGet, lJp)
+		body.i32const(3)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.i32const(2)
+		body.raw(opI32Shl)
+		body.raw(opI32Add)
+		body.op(opLocalSet, lTr)
+	}
 	// Load the parameter block.
 	body.op(opGlobalGet, 0)
 	body.op(opLocalSet, lP)
@@ -317,20 +335,7 @@ func simdModule() []byte {
 		}
 		body.raw(opElse)
 		// C row (i+r)*ldc: add alpha * c
-		body.op(opLocalGet, lC)
-		body.op(opLocalGet, lI)
-		body.i32const(r)
-		body.raw(opI32Add)
-		body.op(opLocalGet, lLdc)
-		body.raw(opI32Mul)
-		body.op(opLocalGet, lJp)
-		body.i32const(3)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.i32const(2)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.op(opLocalSet, lTr)
+		rowPanel(lC, lLdc, r)
 		for h := 0; h < 2; h++ {
 			body.op(opLocalGet, lTr)
 			body.op(opLocalGet, lTr)
@@ -347,21 +352,7 @@ func simdModule() []byte {
 	body.raw(opElse)
 	// store rows i..i+3 of T at jp*8
 	for r := 0; r < simdRowBlock; r++ {
-		// tr = t + 4*((i+r)*ldt + jp*8)
-		body.op(opLocalGet, lT)
-		body.op(opLocalGet, lI)
-		body.i32const(r)
-		body.raw(opI32Add)
-		body.op(opLocalGet, lLdt)
-		body.raw(opI32Mul)
-		body.op(opLocalGet, lJp)
-		body.i32const(3)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.i32const(2)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.op(opLocalSet, lTr)
+		rowPanel(lT, lLdt, r)
 		for h := 0; h < 2; h++ {
 			body.op(opLocalGet, lTr)
 			body.op(opLocalGet, vC0+2*r+h)
