@@ -114,17 +114,7 @@ func BenchmarkBrowserNanlingALAD(b *testing.B) {
 func BenchmarkBrowserNanlingCNN(b *testing.B) {
 	for b.Loop() {
 		rep, mem, sec := runNanling(b, "cnn", 55*time.Minute)
-		m := rep.Methods[0]
-		b.ReportMetric(sec, "s-open-to-map")
-		b.ReportMetric(m.Seconds, "s-cnn")
-		b.ReportMetric(m.AUC, "AUC")
-		if tr := m.Training; tr != nil {
-			b.ReportMetric(tr.DetectSeconds, "s-detect")
-			b.ReportMetric(m.Seconds-tr.DetectSeconds, "s-train")
-			b.ReportMetric(tr.PairsPerSecond, "pairs/s")
-			b.ReportMetric(float64(tr.Workers), "workers")
-		}
-		reportMemory(b, mem)
+		reportCNN(b, rep, mem, sec)
 	}
 }
 
@@ -184,18 +174,26 @@ func BenchmarkBrowserPaperALAD(b *testing.B) {
 func BenchmarkBrowserPaperCNN(b *testing.B) {
 	for b.Loop() {
 		rep, mem, sec := runPaperShaped(b, "cnn", 40*time.Minute)
-		m := rep.Methods[0]
-		b.ReportMetric(sec, "s-open-to-map")
-		b.ReportMetric(m.Seconds, "s-cnn")
-		b.ReportMetric(m.AUC, "AUC")
-		if tr := m.Training; tr != nil {
-			b.ReportMetric(tr.DetectSeconds, "s-detect")
-			b.ReportMetric(m.Seconds-tr.DetectSeconds, "s-train")
-			b.ReportMetric(float64(tr.PairsScored), "pairs")
-			b.ReportMetric(tr.PairsPerSecond, "pairs/s")
-		}
-		reportMemory(b, mem)
+		reportCNN(b, rep, mem, sec)
 	}
+}
+
+// reportCNN reports a CNN run: seconds from opening the page, in the CNN,
+// in training (with the pairs and the other preparation) and in detection,
+// the AUC, the evaluations and their rate, the workers and the memory.
+func reportCNN(b *testing.B, rep *pipeline.Report, mem memory, sec float64) {
+	m := rep.Methods[0]
+	b.ReportMetric(sec, "s-open-to-map")
+	b.ReportMetric(m.Seconds, "s-cnn")
+	b.ReportMetric(m.AUC, "AUC")
+	if tr := m.Training; tr != nil {
+		b.ReportMetric(tr.DetectSeconds, "s-detect")
+		b.ReportMetric(m.Seconds-tr.DetectSeconds, "s-train")
+		b.ReportMetric(float64(tr.PairsScored), "pairs")
+		b.ReportMetric(tr.PairsPerSecond, "pairs/s")
+		b.ReportMetric(float64(tr.Workers), "workers")
+	}
+	reportMemory(b, mem)
 }
 
 // runPaperShaped opens the page, drops the paper-shaped synthetic survey
