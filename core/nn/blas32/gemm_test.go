@@ -23,6 +23,21 @@ func randSlice(rng *rand.Rand, n int) []float32 {
 	return s
 }
 
+// operands returns, for op(A) m×k and op(B) k×n stored as tA and tB say,
+// leading dimensions with a gap after each row (so that lda and ldb are
+// exercised) and the stored row counts of a and b.
+func operands(tA, tB blas.Transpose, m, n, k int) (lda, ar, ldb, br int) {
+	lda, ar = k+2, m
+	if tA == blas.Trans {
+		lda, ar = m+1, k
+	}
+	ldb, br = n+3, k
+	if tB == blas.Trans {
+		ldb, br = k+1, n
+	}
+	return lda, ar, ldb, br
+}
+
 func TestGemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for _, tc := range []struct {
@@ -42,14 +57,7 @@ func TestGemm(t *testing.T) {
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 				name := fmt.Sprintf("%s/%c%c", tc.name, tA, tB)
-				lda, ar := tc.k+2, tc.m
-				if tA == blas.Trans {
-					lda, ar = tc.m+1, tc.k
-				}
-				ldb, br := tc.n+3, tc.k
-				if tB == blas.Trans {
-					ldb, br = tc.k+1, tc.n
-				}
+				lda, ar, ldb, br := operands(tA, tB, tc.m, tc.n, tc.k)
 				ldc := tc.n + 1
 				a := randSlice(rng, max(1, ar*lda))
 				b := randSlice(rng, max(1, br*ldb))

@@ -56,7 +56,3 @@ func kernelRows(kb int, r0, r1, bp []float32, acc *[MR * NR]float32) {
 
 // useAVX is false: the kernels above are pure Go.
 const useAVX = false
-
-func gemmBlockInPlace(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float32, npan, j0, nb int, alpha float32, c []float32, ldc int) bool {
-	return false
-}

@@ -77,9 +77,3 @@ func kernelRows(kb int, r0, r1, bp []float32, acc *[MR * NR]float32) {
 		c10, c11, c12, c13, c14, c15, c16, c17,
 	}
 }
-
-// gemmBlockInPlace: in js/wasm the SIMD kernel reads A in place; the
-// pure-Go path packs it.
-func gemmBlockInPlace(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float32, npan, j0, nb int, alpha float32, c []float32, ldc int) bool {
-	return false
-}

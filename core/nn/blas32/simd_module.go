@@ -257,14 +257,8 @@ func simdModule() []byte {
 		body.raw(opI32Add)
 		body.op(opLocalSet, lQ0+r)
 	}
-	body.op(opLocalGet, lBp)
-	body.i32const(4 * nrW)
-	body.raw(opI32Add)
-	body.op(opLocalSet, lBp)
-	body.op(opLocalGet, lP2)
-	body.i32const(1)
-	body.raw(opI32Sub)
-	body.op(opLocalSet, lP2)
+	body.step(lBp, opI32Add, 4*nrW)
+	body.step(lP2, opI32Sub, 1)
 	body.op(opBr, 0)
 	body.raw(opEnd) // loop p
 	body.raw(opEnd) // block p
@@ -360,17 +354,11 @@ func simdModule() []byte {
 		}
 	}
 	body.raw(opEnd) // if jp < nfull
-	body.op(opLocalGet, lJp)
-	body.i32const(1)
-	body.raw(opI32Add)
-	body.op(opLocalSet, lJp)
+	body.step(lJp, opI32Add, 1)
 	body.op(opBr, 0)
 	body.raw(opEnd) // loop jp
 	body.raw(opEnd) // block jp
-	body.op(opLocalGet, lI)
-	body.i32const(simdRowBlock)
-	body.raw(opI32Add)
-	body.op(opLocalSet, lI)
+	body.step(lI, opI32Add, simdRowBlock)
 	body.op(opBr, 0)
 	body.raw(opEnd) // loop i
 	body.raw(opEnd) // block i
@@ -447,9 +435,17 @@ func (w *wasmAsm) raw(op byte)       { w.b = append(w.b, op) }
 func (w *wasmAsm) op(op byte, x int) { w.b = uleb(append(w.b, op), uint64(x)) }
 func (w *wasmAsm) i32const(v int)    { w.b = sleb(append(w.b, opI32Const), int64(v)) }
 func (w *wasmAsm) block()            { w.b = append(w.b, opBlock, 0x40) }
-func (w *wasmAsm) loop()             { w.b = append(w.b, opLoop, 0x40) }
-func (w *wasmAsm) ifVoid()           { w.b = append(w.b, opIf, 0x40) }
-func (w *wasmAsm) ifI32()            { w.b = append(w.b, opIf, valI32) }
+
+// step emits l = l op k (op: opI32Add or opI32Sub).
+func (w *wasmAsm) step(l int, op byte, k int) {
+	w.op(opLocalGet, l)
+	w.i32const(k)
+	w.raw(op)
+	w.op(opLocalSet, l)
+}
+func (w *wasmAsm) loop()   { w.b = append(w.b, opLoop, 0x40) }
+func (w *wasmAsm) ifVoid() { w.b = append(w.b, opIf, 0x40) }
+func (w *wasmAsm) ifI32()  { w.b = append(w.b, opIf, valI32) }
 func (w *wasmAsm) load(op byte, align, off int) {
 	w.b = uleb(uleb(append(w.b, op), uint64(align)), uint64(off))
 }

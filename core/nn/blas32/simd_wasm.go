@@ -89,10 +89,15 @@ type simdCall struct {
 }
 
 // run runs the call; panels jp >= nfull go to simd.t (ldt = npan*NR),
-// which it returns. The caller holds simd.mu.
+// which it returns (empty when every panel goes to C). The caller holds
+// simd.mu; the kernel is usable once ready, whether or not simd.on has been
+// switched off since the caller looked.
 func (q *simdCall) run() []float32 {
 	ldt := q.npan * NR
-	size := ((q.m + simdRowBlock - 1) / simdRowBlock) * simdRowBlock * ldt
+	size := 0
+	if q.nfull < q.npan {
+		size = ((q.m + simdRowBlock - 1) / simdRowBlock) * simdRowBlock * ldt
+	}
 	if cap(simd.t) < size {
 		simd.t = make([]float32, size)
 	}
@@ -156,9 +161,6 @@ func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, 
 	}
 	simd.mu.Lock()
 	defer simd.mu.Unlock()
-	if !simd.on {
-		return false
-	}
 	npan := (n + NR - 1) / NR
 	call := simdCall{m: m, k: k, npan: npan, a: a, aOff: aOff, b: b.data, bias: bias, relu: relu,
 		c: c, cOff: cOff, nfull: n / NR}
@@ -172,22 +174,19 @@ func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, 
 	return true
 }
 
-// gemmBlockSIMD adds alpha * op(A)[i0:i0+mb, p0:p0+kb] * (packed pb, npan
-// panels of kb×NR) to C[i0:i0+mb, j0:j0+nb]; false when the kernel is off.
-// Whole panels are added by the kernel, the last partial one here.
 // simdChunk is the number of B panels (of NR columns) per kernel call in
 // gemmBlockSIMD.
 const simdChunk = 8
 
+// gemmBlockSIMD adds alpha * op(A)[i0:i0+mb, p0:p0+kb] * (packed pb, npan
+// panels of kb×NR) to C[i0:i0+mb, j0:j0+nb]; false when the kernel is off.
+// Whole panels are added by the kernel, the last partial one here.
 func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float32, npan, j0, nb int, alpha float32, c []float32, ldc int) bool {
 	if !simd.on {
 		return false
 	}
 	simd.mu.Lock()
 	defer simd.mu.Unlock()
-	if !simd.on {
-		return false
-	}
 	// op(A)[i][p] = a[i*lda+p], or a[p*lda+i] with transA; the kernel
 	// reads rows i0..i0+mb-1 (clamped) and depths p0..p0+kb-1 only.
 	var base []float32

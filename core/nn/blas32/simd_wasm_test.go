@@ -63,14 +63,7 @@ func TestSIMDBitIdentical(t *testing.T) {
 	for _, s := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 7}, {4, 8, 1}, {5, 9, 3}, {130, 40, 120}, {2*mc + 3, nc + 11, kc + 5}, {7, 3, 300}} {
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
-				lda, ar := s.k+2, s.m
-				if tA == blas.Trans {
-					lda, ar = s.m+1, s.k
-				}
-				ldb, br := s.n+3, s.k
-				if tB == blas.Trans {
-					ldb, br = s.k+1, s.n
-				}
+				lda, ar, ldb, br := operands(tA, tB, s.m, s.n, s.k)
 				a, b := fill(ar*lda), fill(br*ldb)
 				c0 := fill(s.m * s.n)
 				var got, want []float32
