@@ -357,17 +357,25 @@ func TestSpearman(t *testing.T) {
 }
 
 func TestMaskRate(t *testing.T) {
-	rng := rand.New(rand.NewPCG(29, 30))
+	src := splitMix{29}
 	for _, p := range []float64{0.2, 0.5} {
 		m := &mask{p: p, data: make([]float32, 100001)}
-		m.fill(rng)
-		var zeros int
+		m.fill(&src)
+		var zeros, both int
 		var sum float64
-		for _, v := range m.data {
+		for i, v := range m.data {
 			if v == 0 {
 				zeros++
+				if i%2 == 1 && m.data[i-1] == 0 {
+					both++ // the two halves of one draw
+				}
 			}
 			sum += float64(v)
+		}
+		// Entries drawn from one 64-bit value are independent: both
+		// dropped with probability p^2 (sd about 0.0013 for 50,000 pairs).
+		if r := float64(both) / float64(len(m.data)/2); math.Abs(r-p*p) > 0.007 {
+			t.Errorf("p=%v: pairs both dropped at rate %v, want %v", p, r, p*p)
 		}
 		n := float64(len(m.data))
 		// Binomial standard deviation sqrt(p(1-p)/n) is about 0.0016; allow 5 of them.

@@ -96,29 +96,36 @@ type mask struct {
 	data []float32
 }
 
-func (m *mask) fill(rng *rand.Rand) {
-	keep := float32(1 / (1 - m.p))
-	// Each 64-bit draw gives two 32-bit uniforms; entry i is dropped when
-	// its uniform is below p * 2^32.
-	thr := uint32(m.p * (1 << 32))
+func (m *mask) fill(src *splitMix) {
+	// Each 64-bit draw gives two 32-bit uniforms u; entry i is dropped
+	// when u < p * 2^32, tested without a branch: the borrow of u - thr.
+	vals := [2]float32{float32(1 / (1 - m.p)), 0}
+	thr := uint64(uint32(m.p * (1 << 32)))
 	d := m.data
 	i := 0
 	for ; i+2 <= len(d); i += 2 {
-		r := rng.Uint64()
-		d[i], d[i+1] = keep, keep
-		if uint32(r) < thr {
-			d[i] = 0
-		}
-		if uint32(r>>32) < thr {
-			d[i+1] = 0
-		}
+		r := src.next()
+		d[i] = vals[(r&0xffffffff-thr)>>63]
+		d[i+1] = vals[(r>>32-thr)>>63]
 	}
 	if i < len(d) {
-		d[i] = keep
-		if uint32(rng.Uint64()) < thr {
-			d[i] = 0
-		}
+		d[i] = vals[(src.next()&0xffffffff-thr)>>63]
 	}
+}
+
+// splitMix is SplitMix64 (Steele, Lea and Flood 2014), the stream of the
+// dropout masks of one step, seeded from the training rng. It needs only
+// 64-bit multiplies where math/rand/v2's PCG needs a 128-bit one, which
+// js/wasm emulates: filling the masks from PCG took 10% of a training step
+// of the default networks there.
+type splitMix struct{ s uint64 }
+
+func (r *splitMix) next() uint64 {
+	r.s += 0x9e3779b97f4a7c15
+	z := r.s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
 }
 
 // builder adds the ALAD networks to one gorgonia graph.
@@ -129,14 +136,13 @@ type builder struct {
 	train bool // dropout masks and spectral normalisation on
 	nodes map[*param]*G.Node
 	eff   map[*param]*G.Node
-	rows  map[*param]*G.Node // biases reshaped to 1 x n
-	ones  *G.Node            // column of ones, batch x 1
 	masks []*mask
+	ids   int // numbers the fused ops' states (their hashes must differ)
 }
 
 func newBuilder(n *nets, batch int, train bool) *builder {
 	return &builder{g: G.NewGraph(), n: n, batch: batch, train: train,
-		nodes: map[*param]*G.Node{}, eff: map[*param]*G.Node{}, rows: map[*param]*G.Node{}}
+		nodes: map[*param]*G.Node{}, eff: map[*param]*G.Node{}}
 }
 
 func (b *builder) input(name string, t *tensor.Dense) *G.Node {
@@ -156,8 +162,17 @@ func (b *builder) node(p *param) *G.Node {
 	return n
 }
 
-// weight returns W, or W/sigma with sigma = sum(W .* v u^T) when the layer
-// is spectrally normalised; the gradient flows through sigma (Miyato et al.
+// fusedOps selects the fused layer ops of ops.go; false builds the same
+// networks from gorgonia's own ops (the reference the tests hold the fused
+// ops to).
+var fusedOps = true
+
+// pruneGraph compiles only the nodes the losses and the parameter gradients
+// depend on.
+var pruneGraph = true
+
+// weight returns W, or W/sigma with sigma = v^T W u when the layer is
+// spectrally normalised; the gradient flows through sigma (Miyato et al.
 // 2018, eq. 12) while u and v are constants of the step.
 func (b *builder) weight(l layer) *G.Node {
 	w := b.node(l.w)
@@ -167,126 +182,122 @@ func (b *builder) weight(l layer) *G.Node {
 	if e, ok := b.eff[l.w]; ok {
 		return e
 	}
-	uv := b.input(l.w.name+"/uv", l.w.sn.t)
-	sigma := G.Must(G.Sum(G.Must(G.HadamardProd(w, uv))))
-	e := G.Must(G.HadamardDiv(w, sigma))
+	var e *G.Node
+	if fusedOps {
+		e = G.Must(G.ApplyOp(snOp{st: newSNState(l.w.name, l.w.sn, l.w.rows, l.w.cols)}, w))
+	} else {
+		uv := b.input(l.w.name+"/uv", l.w.sn.uvTensor())
+		sigma := G.Must(G.Sum(G.Must(G.HadamardProd(w, uv))))
+		e = G.Must(G.HadamardDiv(w, sigma))
+	}
 	b.eff[l.w] = e
 	return e
 }
 
-// fastOps selects the cheaper formulations of the bias add (a k=1 matrix
-// product with a column of ones instead of gorgonia's iterator-based
-// broadcast) and of LReLU (4 elementwise ops instead of 6).
-var fastOps = true
+// newMask returns a dropout mask of rate p for a batch x cols activation,
+// or nil outside training or for p = 0. The builder fills the masks in the
+// order they were made, so both formulations draw the same masks.
+func (b *builder) newMask(cols int, p float64) *mask {
+	if !b.train || p == 0 {
+		return nil
+	}
+	m := &mask{p: p, data: make([]float32, b.batch*cols)}
+	b.masks = append(b.masks, m)
+	return m
+}
 
-// pruneGraph compiles only the nodes the losses and the parameter gradients
-// depend on.
-var pruneGraph = true
-
-func (b *builder) dense(x *G.Node, l layer) *G.Node {
-	h := G.Must(G.Mul(x, b.weight(l)))
+// layer applies dense layer l to the concatenation of xs (one or two
+// parts), then the activation, then dropout of rate drop (0: none).
+func (b *builder) layer(l layer, act activation, drop float64, xs ...*G.Node) *G.Node {
+	out := l.w.cols
+	w := b.weight(l)
+	if fusedOps {
+		ins := make([]int, len(xs))
+		for i, x := range xs {
+			ins[i] = x.Shape()[1]
+		}
+		b.ids++
+		st := newDenseState(b.ids, b.batch, ins, out, act, l.b != nil, b.newMask(out, drop))
+		args := append(append(G.Nodes{}, xs...), w)
+		if l.b != nil {
+			args = append(args, b.node(l.b))
+		}
+		return G.Must(G.ApplyOp(denseOp{st: st}, args...))
+	}
+	x := xs[0]
+	if len(xs) == 2 {
+		x = G.Must(G.Concat(1, xs[0], xs[1]))
+	}
+	h := G.Must(G.Mul(x, w))
 	if l.b != nil {
-		h = b.addBias(h, l.b)
+		h = G.Must(G.BroadcastAdd(h, b.node(l.b), nil, []byte{0}))
+	}
+	switch act {
+	case actReLU:
+		h = G.Must(G.Rectify(h))
+	case actLReLU:
+		h = G.Must(G.LeakyRelu(h, lreluSlope))
+	}
+	if m := b.newMask(out, drop); m != nil {
+		t := tensor.New(tensor.WithShape(b.batch, out), tensor.WithBacking(m.data))
+		h = G.Must(G.HadamardProd(h, b.input(fmt.Sprintf("mask%d", len(b.masks)), t)))
 	}
 	return h
 }
 
-// addBias adds the bias vector p to every row of h.
-func (b *builder) addBias(h *G.Node, p *param) *G.Node {
-	if !fastOps {
-		return G.Must(G.BroadcastAdd(h, b.node(p), nil, []byte{0}))
-	}
-	rows := h.Shape()[0]
-	if b.ones == nil || b.ones.Shape()[0] != rows {
-		ones := make([]float32, rows)
-		for i := range ones {
-			ones[i] = 1
-		}
-		b.ones = b.input(fmt.Sprintf("ones%d", rows), tensor.New(tensor.WithShape(rows, 1), tensor.WithBacking(ones)))
-	}
-	row, ok := b.rows[p]
-	if !ok {
-		row = G.Must(G.Reshape(b.node(p), []int{1, p.rows}))
-		b.rows[p] = row
-	}
-	return G.Must(G.Add(h, G.Must(G.Mul(b.ones, row))))
-}
-
-func (b *builder) dropout(h *G.Node, p float64) *G.Node {
-	if !b.train {
-		return h
-	}
-	s := h.Shape()
-	m := &mask{p: p, data: make([]float32, s[0]*s[1])}
-	t := tensor.New(tensor.WithShape(s[0], s[1]), tensor.WithBacking(m.data))
-	mn := b.input(fmt.Sprintf("mask%d", len(b.masks)), t)
-	b.masks = append(b.masks, m)
-	return G.Must(G.HadamardProd(h, mn))
-}
-
-// lrelu is max(x, 0.2x), computed as x .* (0.2 + 0.8 [x >= 0]) with
-// fastOps.
-func lrelu(x *G.Node) *G.Node {
-	if !fastOps {
-		return G.Must(G.LeakyRelu(x, lreluSlope))
-	}
-	pos := G.Must(G.Gte(x, G.NewConstant(float32(0)), true))
-	slope := G.Must(G.Add(G.Must(G.HadamardProd(pos, G.NewConstant(float32(1-lreluSlope)))), G.NewConstant(float32(lreluSlope))))
-	return G.Must(G.HadamardProd(x, slope))
-}
-func relu(x *G.Node) *G.Node { return G.Must(G.Rectify(x)) }
-func concat(a, c *G.Node) *G.Node {
-	return G.Must(G.Concat(1, a, c))
-}
-
 func (b *builder) enc(x *G.Node) *G.Node {
-	h := lrelu(b.dense(x, b.n.e1))
-	h = lrelu(b.dense(h, b.n.e2))
-	return b.dense(h, b.n.e3)
+	h := b.layer(b.n.e1, actLReLU, 0, x)
+	h = b.layer(b.n.e2, actLReLU, 0, h)
+	return b.layer(b.n.e3, actNone, 0, h)
 }
 
 func (b *builder) gen(z *G.Node) *G.Node {
-	h := relu(b.dense(z, b.n.g1))
-	h = relu(b.dense(h, b.n.g2))
-	return b.dense(h, b.n.g3)
+	h := b.layer(b.n.g1, actReLU, 0, z)
+	h = b.layer(b.n.g2, actReLU, 0, h)
+	return b.layer(b.n.g3, actNone, 0, h)
 }
 
-// batchNorm normalises h over the batch (training mode) and applies the
-// learnt scale and shift.
-func (b *builder) batchNorm(h *G.Node) *G.Node {
+// batchNormLReLU normalises h over the batch (training mode), applies the
+// learnt scale and shift, then LReLU.
+func (b *builder) batchNormLReLU(h *G.Node) *G.Node {
+	gamma, beta := b.node(b.n.bnGamma), b.node(b.n.bnBet)
+	if fusedOps {
+		b.ids++
+		return G.Must(G.ApplyOp(bnOp{st: newBNState(b.ids, b.batch, h.Shape()[1])}, h, gamma, beta))
+	}
 	mean := G.Must(G.Mean(h, 0))
 	c := G.Must(G.BroadcastSub(h, mean, nil, []byte{0}))
 	vr := G.Must(G.Mean(G.Must(G.Square(c)), 0))
 	eps := G.NewConstant(float32(bnEps))
 	inv := G.Must(G.Inverse(G.Must(G.Sqrt(G.Must(G.Add(vr, eps))))))
 	xh := G.Must(G.BroadcastHadamardProd(c, inv, nil, []byte{0}))
-	y := G.Must(G.BroadcastHadamardProd(xh, b.node(b.n.bnGamma), nil, []byte{0}))
-	return G.Must(G.BroadcastAdd(y, b.node(b.n.bnBet), nil, []byte{0}))
+	y := G.Must(G.BroadcastHadamardProd(xh, gamma, nil, []byte{0}))
+	return G.Must(G.LeakyRelu(G.Must(G.BroadcastAdd(y, beta, nil, []byte{0})), lreluSlope))
 }
 
 func (b *builder) dxz(x, z *G.Node) *G.Node {
-	hx := lrelu(b.batchNorm(b.dense(x, b.n.xzX)))
-	hz := b.dropout(lrelu(b.dense(z, b.n.xzZ)), dropXZ)
-	h := b.dropout(lrelu(b.dense(concat(hx, hz), b.n.xzJ)), dropXZ)
-	return b.dense(h, b.n.xzO)
+	hx := b.batchNormLReLU(b.layer(b.n.xzX, actNone, 0, x))
+	hz := b.layer(b.n.xzZ, actLReLU, dropXZ, z)
+	h := b.layer(b.n.xzJ, actLReLU, dropXZ, hx, hz)
+	return b.layer(b.n.xzO, actNone, 0, h)
 }
 
 // dxx returns the logit of Dxx and its feature layer f_xx.
 func (b *builder) dxx(x, x2 *G.Node) (logit, feat *G.Node) {
 	feat = b.dxxFeat(x, x2)
-	return b.dense(feat, b.n.xxO), feat
+	return b.layer(b.n.xxO, actNone, 0, feat), feat
 }
 
 // dxxFeat returns the feature layer f_xx of Dxx (after its dropout).
 func (b *builder) dxxFeat(x, x2 *G.Node) *G.Node {
-	h := b.dropout(lrelu(b.dense(concat(x, x2), b.n.xx1)), dropXX)
-	return b.dropout(lrelu(b.dense(h, b.n.xx2)), dropXX)
+	h := b.layer(b.n.xx1, actLReLU, dropXX, x, x2)
+	return b.layer(b.n.xx2, actLReLU, dropXX, h)
 }
 
 func (b *builder) dzz(z, z2 *G.Node) *G.Node {
-	h := b.dropout(lrelu(b.dense(concat(z, z2), b.n.zz1)), dropZZ)
-	h = b.dropout(lrelu(b.dense(h, b.n.zz2)), dropZZ)
-	return b.dense(h, b.n.zzO)
+	h := b.layer(b.n.zz1, actLReLU, dropZZ, z, z2)
+	h = b.layer(b.n.zz2, actLReLU, dropZZ, h)
+	return b.layer(b.n.zzO, actNone, 0, h)
 }
 
 // ce is the batch mean of the sigmoid cross-entropy of logits l with the
@@ -387,8 +398,9 @@ func (s *step) run(rng *rand.Rand) error {
 	for i := range s.z {
 		s.z[i] = float32(rng.NormFloat64())
 	}
+	src := splitMix{rng.Uint64()}
 	for _, m := range s.b.masks {
-		m.fill(rng)
+		m.fill(&src)
 	}
 	s.vm.Reset()
 	if err := s.vm.RunAll(); err != nil {

@@ -52,27 +52,50 @@ func (p *param) fill(v float32) {
 
 // specNorm is the persistent state of spectral normalisation of a rows x cols
 // weight W (x W with x a row vector): u has cols entries, v has rows, and
-// uv = v u^T backs the graph input whose elementwise product with W sums to
-// sigma = v^T W u.
+// sigma = v^T W u is the estimate of W's largest singular value after the
+// last power iteration. The fused ops read u, v and sigma; the reference
+// formulation with gorgonia's ops (fusedOps false) reads uv = v u^T, whose
+// elementwise product with W sums to sigma in the graph.
 type specNorm struct {
 	u, v, uv []float32
+	sigma    float32
 	t        *tensor.Dense
 }
 
 func newSpecNorm(rows, cols int, rng *rand.Rand) *specNorm {
-	s := &specNorm{u: make([]float32, cols), v: make([]float32, rows), uv: make([]float32, rows*cols)}
+	s := &specNorm{u: make([]float32, cols), v: make([]float32, rows)}
 	for i := range s.u {
 		s.u[i] = float32(rng.NormFloat64())
 	}
 	normalise(s.u)
-	s.t = tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(s.uv))
 	return s
+}
+
+// uvTensor returns the tensor backing uv, made (from the current u and v)
+// on first use; step keeps it current from then on.
+func (s *specNorm) uvTensor() *tensor.Dense {
+	if s.t == nil {
+		s.uv = make([]float32, len(s.v)*len(s.u))
+		s.t = tensor.New(tensor.WithShape(len(s.v), len(s.u)), tensor.WithBacking(s.uv))
+		s.writeUV()
+	}
+	return s.t
+}
+
+func (s *specNorm) writeUV() {
+	cols := len(s.u)
+	for i, vi := range s.v {
+		row := s.uv[i*cols : (i+1)*cols]
+		for j, uj := range s.u {
+			row[j] = vi * uj
+		}
+	}
 }
 
 // powerIter runs one power iteration on the rows x cols matrix w with the
 // persistent vector u (length cols): v = W u / |W u|, u = W^T v / |W^T v|.
-// It writes v and the new u and returns sigma = v^T W u, the estimate of
-// the largest singular value of w.
+// It writes v and the new u and returns sigma = v^T W u = |W^T v|, the
+// estimate of the largest singular value of w.
 func powerIter(w []float32, rows, cols int, u, v []float32) float32 {
 	for i := 0; i < rows; i++ {
 		var s float32
@@ -93,33 +116,22 @@ func powerIter(w []float32, rows, cols int, u, v []float32) float32 {
 			u[j] += vi * row[j]
 		}
 	}
-	normalise(u)
-	var sigma float32
-	for i := 0; i < rows; i++ {
-		var s float32
-		row := w[i*cols : (i+1)*cols]
-		for j, uj := range u {
-			s += row[j] * uj
-		}
-		sigma += v[i] * s
-	}
-	return sigma
+	return normalise(u)
 }
 
-// step runs one power iteration on the current weights of p and writes
-// v u^T into the graph input.
+// step runs one power iteration on the current weights of p, and writes
+// v u^T into uv when the reference formulation reads it.
 func (s *specNorm) step(p *param) float32 {
-	sigma := powerIter(p.w, p.rows, p.cols, s.u, s.v)
-	for i, vi := range s.v {
-		row := s.uv[i*p.cols : (i+1)*p.cols]
-		for j, uj := range s.u {
-			row[j] = vi * uj
-		}
+	s.sigma = powerIter(p.w, p.rows, p.cols, s.u, s.v)
+	if s.uv != nil {
+		s.writeUV()
 	}
-	return sigma
+	return s.sigma
 }
 
-func normalise(x []float32) {
+// normalise scales x to unit length and returns its length before (at
+// least 1e-12).
+func normalise(x []float32) float32 {
 	var s float64
 	for _, v := range x {
 		s += float64(v) * float64(v)
@@ -132,6 +144,7 @@ func normalise(x []float32) {
 	for i := range x {
 		x[i] *= inv
 	}
+	return float32(n)
 }
 
 // adam holds the step counter and settings of one Adam optimiser.

@@ -149,15 +149,35 @@ func TestGemmRowsNoAlloc(t *testing.T) {
 func TestImplementationSgemm(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	var impl blas.Float32 = Implementation{}
-	for _, s := range [][3]int{{2, 3, 4}, {64, 40, 120}, {1, 50, 50}} {
-		m, n, k := s[0], s[1], s[2]
-		a, b := randSlice(rng, m*k), randSlice(rng, k*n)
-		c, want := make([]float32, m*n), make([]float32, m*n)
-		impl.Sgemm(blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, 0, c, n)
-		gonum.Implementation{}.Sgemm(blas.NoTrans, blas.Trans, m, n, k, 1, a, k, b, k, 0, want, n)
-		for i := range c {
-			if !scalar.EqualWithinAbs(float64(c[i]), float64(want[i]), tol*math.Sqrt(float64(k))) {
-				t.Fatalf("%v: c[%d] = %v, want %v", s, i, c[i], want[i])
+	ts := []blas.Transpose{blas.NoTrans, blas.Trans}
+	// Small (gonum), blocked (Gemm) and thin (gemmThin: m or n of 1) shapes,
+	// every transpose, leading dimensions above the minimum, and alpha and
+	// beta other than 1 and 0.
+	for _, s := range [][3]int{{2, 3, 4}, {64, 40, 120}, {1, 50, 50}, {128, 1, 64}, {1, 1, 33}, {70, 1, 1}, {1, 9, 1}} {
+		for _, tA := range ts {
+			for _, tB := range ts {
+				for _, ab := range [][2]float32{{1, 0}, {0.5, 1}, {-2, 0.25}} {
+					m, n, k := s[0], s[1], s[2]
+					ar, ac := m, k
+					if tA == blas.Trans {
+						ar, ac = k, m
+					}
+					br, bc := k, n
+					if tB == blas.Trans {
+						br, bc = n, k
+					}
+					lda, ldb, ldc := ac+2, bc+1, n+3
+					a, b := randSlice(rng, ar*lda), randSlice(rng, br*ldb)
+					c := randSlice(rng, m*ldc)
+					want := append([]float32(nil), c...)
+					impl.Sgemm(tA, tB, m, n, k, ab[0], a, lda, b, ldb, ab[1], c, ldc)
+					gonum.Implementation{}.Sgemm(tA, tB, m, n, k, ab[0], a, lda, b, ldb, ab[1], want, ldc)
+					for i := range c {
+						if !scalar.EqualWithinAbs(float64(c[i]), float64(want[i]), 4*tol*math.Sqrt(float64(k))) {
+							t.Fatalf("%v %v %v alpha %v beta %v: c[%d] = %v, want %v", s, tA, tB, ab[0], ab[1], i, c[i], want[i])
+						}
+					}
+				}
 			}
 		}
 	}
