@@ -61,17 +61,17 @@ const (
 // denseState is the geometry and the buffers of one application of a
 // dense layer.
 type denseState struct {
-	id          int
-	batch       int
-	ins         []int // widths of the input parts; their sum is W's rows
-	out         int
-	act         activation
-	bias        bool
-	mask        *mask // nil: no dropout
-	z           []float32
-	y, dz, dw   *tensor.Dense
-	db          *tensor.Dense
-	dx          []*tensor.Dense
+	id        int
+	batch     int
+	ins       []int // widths of the input parts; their sum is W's rows
+	out       int
+	act       activation
+	bias      bool
+	mask      *mask // nil: no dropout
+	z         []float32
+	y, dz, dw *tensor.Dense
+	db        *tensor.Dense
+	dx        []*tensor.Dense
 }
 
 type denseMode byte
@@ -305,11 +305,11 @@ func (op denseOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 }
 
-func (op denseOp) ReturnsPtr() bool     { return false }
-func (op denseOp) CallsExtern() bool    { return false }
-func (op denseOp) OverwritesInput() int { return -1 }
+func (op denseOp) ReturnsPtr() bool      { return false }
+func (op denseOp) CallsExtern() bool     { return false }
+func (op denseOp) OverwritesInput() int  { return -1 }
 func (op denseOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
-func (op denseOp) Hashcode() uint32     { return hashOf(op) }
+func (op denseOp) Hashcode() uint32      { return hashOf(op) }
 
 func (op denseOp) String() string {
 	s := op.st
@@ -474,12 +474,12 @@ func (op snOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
 //
 // with the biased batch variance, as the reference formulation.
 type bnState struct {
-	id                 int
-	batch, n           int
-	xhat, inv          []float32
-	y, du, dh          *tensor.Dense
-	dgamma, dbeta      *tensor.Dense
-	sumDu, sumDuXhat   []float32
+	id               int
+	batch, n         int
+	xhat, inv        []float32
+	y, du, dh        *tensor.Dense
+	dgamma, dbeta    *tensor.Dense
+	sumDu, sumDuXhat []float32
 }
 
 type bnMode byte
