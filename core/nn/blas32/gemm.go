@@ -38,6 +38,32 @@ var packPool = sync.Pool{New: func() any {
 // short slices.
 func Gemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkGemm(tA, tB, m, n, k, a, lda, b, ldb, c, ldc)
+	gemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// GemmWindowsT computes C = Aᵀ B for a k×m matrix A whose rows may overlap:
+// row p is a[p*lda : p*lda+m] with 1 <= lda, also lda < m. With lda = c and
+// m = w*c, A is the im2col matrix of a w-tap 1-D convolution over a padded
+// channels-last signal of c channels, read in place, and C (m×n, row-major,
+// ldc) the kernel gradient for the output gradient B (k×n, ldb). The sums
+// are Gemm's, as if A had been copied out. It panics on bad sizes.
+func GemmWindowsT(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 || lda < 1 || ldb < max(1, n) || ldc < max(1, n) {
+		panic("blas32: bad dimension or leading dimension")
+	}
+	if k > 0 && m > 0 && len(a) < (k-1)*lda+m {
+		panic("blas32: short A")
+	}
+	if k > 0 && n > 0 && len(b) < (k-1)*ldb+n {
+		panic("blas32: short B")
+	}
+	if m > 0 && n > 0 && len(c) < (m-1)*ldc+n {
+		panic("blas32: short C")
+	}
+	gemm(blas.Trans, blas.NoTrans, m, n, k, 1, a, lda, b, ldb, 0, c, ldc)
+}
+
+func gemm(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m == 0 || n == 0 {
 		return
 	}

@@ -182,3 +182,26 @@ func TestImplementationSgemm(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmWindowsT holds GemmWindowsT on overlapping rows to Gemm on the
+// same matrix copied out.
+func TestGemmWindowsT(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, s := range [][4]int{{3, 5, 40, 1}, {48, 16, 300, 16}, {120, 40, 77, 40}, {6, 1, 9, 2}} {
+		m, n, k, lda := s[0], s[1], s[2], s[3]
+		a := randSlice(rng, (k-1)*lda+m)
+		b := randSlice(rng, k*n)
+		full := make([]float32, k*m)
+		for p := 0; p < k; p++ {
+			copy(full[p*m:(p+1)*m], a[p*lda:p*lda+m])
+		}
+		got, want := randSlice(rng, m*n), make([]float32, m*n)
+		GemmWindowsT(m, n, k, a, lda, b, n, got, n)
+		Gemm(blas.Trans, blas.NoTrans, m, n, k, 1, full, m, b, n, 0, want, n)
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%v: c[%d] = %v, want %v (the same sums)", s, i, got[i], want[i])
+			}
+		}
+	}
+}

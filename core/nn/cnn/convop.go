@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash"
 	"hash/fnv"
+	"math"
 
 	"github.com/chewxy/hm"
 	"gonum.org/v1/gonum/blas"
@@ -26,12 +27,17 @@ import (
 // stride 1 computed as a convolution of dz with the flipped kernel,
 // gradXConv) and dw = im2col(f(x))ᵀ * dz.
 //
+// For stride 1 no im2col matrix is built: row o of it is a window of k*c
+// values of the zero-padded f(x), read in place (blas32.GemmRows), and dw
+// is k products of shifted views of the padded f(x) and the padded dz
+// (gradWConv). Stride 2 layers build im2col.
+//
 // All three modes write into buffers owned by the layer (state), so the
 // tape machine allocates nothing for them; the backward modes reuse the
-// im2col matrix of the forward pass of the same run (they depend on dz, so
-// the tape machine always runs them after it). The products go through
-// gorgonia.WhichBLAS, so gorgonia.Use applies, except stride-1 dx, which
-// calls blas32.GemmRows.
+// padded input or the im2col matrix of the forward pass of the same run
+// (they depend on dz, so the tape machine always runs them after it). The
+// products go through gorgonia.WhichBLAS, so gorgonia.Use applies, except
+// those of GemmRows.
 type convOp struct {
 	mode  convMode
 	st    *convState
@@ -51,47 +57,116 @@ type convState struct {
 	batch, inL, outL, c, out, k, stride int
 	relu, gradX                         bool
 
-	cols, dcols []float32 // (batch*outL)×(k*c+1); dcols only for stride > 1
+	// Stride > 1: the im2col matrix and its gradient.
+	cols, dcols []float32 // (batch*outL)×(k*c+1)
 	xr          []float32 // ReLU of the input (when relu), batch*inL*c
 	z, dx, dw   *tensor.Dense
 
-	// Stride 1, gradX: dx as a convolution of the zero-padded dz with the
-	// flipped kernel (see gradXConv).
+	// Stride 1: the padded f(x) read in place by the forward product
+	// (windows at xpOff, one per output row zO), the packed kernel without
+	// its bias row, and dz padded the same way for dx as a convolution
+	// of dz with the flipped kernel (gradXConv) and for dw (gradWConv).
+	xp         []float32 // batch × (inL+2*pad) × c
+	xpOff, zO  []int
+	wp         blas32.PackedB
 	dzp        []float32 // batch × (inL+2*pad) × out
 	wflip      []float32 // (k*out) × c
 	wfp        blas32.PackedB
 	dzOff, dxO []int
 }
 
+// im2colAll makes stride-1 layers build im2col too: the reference the
+// tests hold the in-place stride-1 products to.
+var im2colAll = false
+
 func newConvState(batch, inL, c, out, k, stride int, relu, gradX bool) *convState {
 	s := &convState{batch: batch, inL: inL, outL: (inL-1)/stride + 1, c: c, out: out, k: k, stride: stride, relu: relu, gradX: gradX}
 	kc := k*c + 1
-	s.cols = make([]float32, batch*s.outL*kc)
-	if relu {
-		s.xr = make([]float32, batch*inL*c)
-	}
 	s.z = tensor.New(tensor.WithShape(batch*s.outL, out), tensor.Of(tensor.Float32))
 	s.dw = tensor.New(tensor.WithShape(kc, out), tensor.Of(tensor.Float32))
 	if gradX {
 		s.dx = tensor.New(tensor.WithShape(batch*inL, c), tensor.Of(tensor.Float32))
-		if stride > 1 {
-			s.dcols = make([]float32, batch*s.outL*kc)
-			return s
+	}
+	if stride > 1 || im2colAll {
+		s.cols = make([]float32, batch*s.outL*kc)
+		if relu {
+			s.xr = make([]float32, batch*inL*c)
 		}
-		pad := (k - 1) / 2
-		rows := inL + 2*pad
-		s.dzp = make([]float32, batch*rows*out) // the padding rows stay zero
-		s.wflip = make([]float32, k*out*c)
-		s.dzOff = make([]int, batch*inL)
-		s.dxO = make([]int, batch*inL)
-		for n := 0; n < batch; n++ {
-			for p := 0; p < inL; p++ {
-				s.dzOff[n*inL+p] = (n*rows + p) * out
-				s.dxO[n*inL+p] = (n*inL + p) * c
-			}
+		if gradX {
+			s.dcols = make([]float32, batch*s.outL*kc)
+		}
+		return s
+	}
+	pad := (k - 1) / 2
+	rows := inL + 2*pad
+	s.xp = make([]float32, batch*rows*c) // the padding rows stay zero
+	s.dzp = make([]float32, batch*rows*out)
+	s.xpOff = make([]int, batch*inL)
+	s.zO = make([]int, batch*inL)
+	s.dzOff = make([]int, batch*inL)
+	s.dxO = make([]int, batch*inL)
+	for n := 0; n < batch; n++ {
+		for p := 0; p < inL; p++ {
+			i := n*inL + p
+			s.xpOff[i] = (n*rows + p) * c
+			s.zO[i] = i * out
+			s.dzOff[i] = (n*rows + p) * out
+			s.dxO[i] = i * c
 		}
 	}
+	if gradX {
+		s.wflip = make([]float32, k*out*c)
+	}
 	return s
+}
+
+// padInput writes f(x) into the non-padding rows of s.xp.
+func (s *convState) padInput(x []float32) {
+	c, pad := s.c, (s.k-1)/2
+	rows := s.inL + 2*pad
+	for n := 0; n < s.batch; n++ {
+		dst := s.xp[(n*rows+pad)*c : (n*rows+pad+s.inL)*c]
+		src := x[n*s.inL*c : (n+1)*s.inL*c]
+		if !s.relu {
+			copy(dst, src)
+			continue
+		}
+		// Not max(v, 0): Go's float max (NaN and signed-zero rules) is slow
+		// in js/wasm. A -0 kept here adds as +0 in the products.
+		for i, v := range src {
+			dst[i] = reluBits(v)
+		}
+	}
+}
+
+// padGrad writes dz into the non-padding rows of s.dzp.
+func (s *convState) padGrad(dz []float32) {
+	out, pad := s.out, (s.k-1)/2
+	rows := s.inL + 2*pad
+	for n := 0; n < s.batch; n++ {
+		copy(s.dzp[(n*rows+pad)*out:(n*rows+pad+s.inL)*out], dz[n*s.inL*out:(n+1)*s.inL*out])
+	}
+}
+
+// gradWConv computes dw for a stride-1 layer without building im2col:
+//
+//	dw[:k*c] = colsᵀ dz,  row r of cols = f(x)p[r : r+k] (k*c values)
+//
+// with cols read in place as overlapping rows of the padded f(x)
+// (blas32.GemmWindowsT) over all sequences at once, against the padded dz
+// from row pad on: the windows that straddle two sequences meet dz's zero
+// padding. The bias row is the column sums of dz.
+func (s *convState) gradWConv(dw, dz []float32) {
+	c, out, k, pad := s.c, s.out, s.k, (s.k-1)/2
+	m := s.batch*(s.inL+2*pad) - 2*pad
+	blas32.GemmWindowsT(k*c, out, m, s.xp, c, s.dzp[pad*out:], out, dw, out)
+	db := dw[k*c*out : (k*c+1)*out]
+	clear(db)
+	for r := 0; r < s.batch*s.inL; r++ {
+		for j, v := range dz[r*out : (r+1)*out] {
+			db[j] += v
+		}
+	}
 }
 
 // gradXConv computes dx for a stride-1 layer without im2col's scatter:
@@ -103,7 +178,7 @@ func newConvState(batch, inL, c, out, k, stride int, relu, gradX bool) *convStat
 // overlapping rows of k*out values (blas32.GemmRows), by the flipped,
 // transposed kernel; then the ReLU mask of x.
 func (s *convState) gradXConv(dx, x, w, dz []float32) {
-	c, out, k, pad := s.c, s.out, s.k, (s.k-1)/2
+	c, out, k := s.c, s.out, s.k
 	for t := 0; t < k; t++ {
 		wj := w[(k-1-t)*c*out : (k-t)*c*out] // c×out
 		blk := s.wflip[t*out*c : (t+1)*out*c]
@@ -115,10 +190,7 @@ func (s *convState) gradXConv(dx, x, w, dz []float32) {
 		}
 	}
 	s.wfp.Pack(k*out, c, s.wflip, c, false)
-	rows := s.inL + 2*pad
-	for n := 0; n < s.batch; n++ {
-		copy(s.dzp[(n*rows+pad)*out:(n*rows+pad+s.inL)*out], dz[n*s.inL*out:(n+1)*s.inL*out])
-	}
+	s.padGrad(dz)
 	blas32.GemmRows(dx, s.dxO, s.dzp, s.dzOff, &s.wfp, nil, false)
 	if s.relu {
 		reluMask(dx, x)
@@ -175,11 +247,18 @@ func (op convOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 	bl := gorgonia.WhichBLAS()
 	switch op.mode {
 	case convForward:
+		if s.xp != nil {
+			w := f32(inputs[1])
+			s.padInput(f32(inputs[0]))
+			s.wp.Pack(kc-1, s.out, w, s.out, false)
+			blas32.GemmRows(f32(s.z), s.zO, s.xp, s.xpOff, &s.wp, w[(kc-1)*s.out:kc*s.out], false)
+			return s.z, nil
+		}
 		s.im2col(f32(inputs[0]))
 		bl.Sgemm(blas.NoTrans, blas.NoTrans, m, s.out, kc, 1, s.cols, kc, f32(inputs[1]), s.out, 0, f32(s.z), s.out)
 		return s.z, nil
 	case convGradX:
-		if s.stride == 1 {
+		if s.xp != nil {
 			s.gradXConv(f32(s.dx), f32(inputs[0]), f32(inputs[1]), f32(inputs[2]))
 			return s.dx, nil
 		}
@@ -187,6 +266,13 @@ func (op convOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 		s.col2im(f32(s.dx), f32(inputs[0]))
 		return s.dx, nil
 	default:
+		if s.xp != nil {
+			// dzp is written again if gradX ran first: a copy, cheap
+			// next to the products.
+			s.padGrad(f32(inputs[1]))
+			s.gradWConv(f32(s.dw), f32(inputs[1]))
+			return s.dw, nil
+		}
 		bl.Sgemm(blas.Trans, blas.NoTrans, kc, s.out, m, 1, s.cols, kc, f32(inputs[1]), s.out, 0, f32(s.dw), s.out)
 		return s.dw, nil
 	}
@@ -202,10 +288,7 @@ func (s *convState) im2col(x []float32) {
 		// A -0 kept here adds as +0 in the products, which start from +0.
 		xr := s.xr[:len(x)]
 		for i, v := range x {
-			if v < 0 {
-				v = 0
-			}
-			xr[i] = v
+			xr[i] = reluBits(v)
 		}
 		x = xr
 	}
@@ -261,10 +344,18 @@ func (s *convState) col2im(dx, x []float32) {
 func reluMask(dx, x []float32) {
 	dx = dx[:len(x)]
 	for i, v := range x {
-		if v <= 0 {
-			dx[i] = 0
-		}
+		// Without a branch (the signs are random: a branch mispredicts
+		// half the time): keep where x's bits, as an int32, are positive.
+		keep := uint32(-int64(int32(math.Float32bits(v))) >> 63)
+		dx[i] = math.Float32frombits(math.Float32bits(dx[i]) & keep)
 	}
+}
+
+// reluBits is max(v, 0) without a branch: v's bits cleared when its sign
+// bit is set (-0 and negative NaNs give +0).
+func reluBits(v float32) float32 {
+	u := math.Float32bits(v)
+	return math.Float32frombits(u &^ uint32(int32(u)>>31))
 }
 
 func (op convOp) ReturnsPtr() bool     { return false }

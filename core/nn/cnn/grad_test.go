@@ -95,3 +95,56 @@ func TestGradients(t *testing.T) {
 		t.Fatal("no gradients checked")
 	}
 }
+
+// TestStride1InPlace holds the stride-1 layers' in-place products (forward
+// by overlapping windows, dx by gradXConv, dw by gradWConv) to the im2col
+// formulation: same logits, same gradients of every parameter.
+func TestStride1InPlace(t *testing.T) {
+	defer func() { im2colAll = false }()
+	rng := rand.New(rand.NewPCG(23, 24))
+	arch := Arch{Channels: []int{5, 6, 6, 7, 7}, Strides: []int{1, 1, 1, 2, 1}, Kernel: 3}
+	const d, n = 9, 6
+	m := randomModel(arch, d, rng)
+	diffs := randomDiffs(rng, n, d)
+	run := func(ref bool) [][]float32 {
+		im2colAll = ref
+		net, err := newGraphNet(m, n, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		copy(net.xv, diffs)
+		copy(net.yv, []float32{0, 1, 1, 0, 1, 0})
+		for i := range net.wv {
+			net.wv[i] = 1.0 / n
+		}
+		vm := gorgonia.NewTapeMachine(net.g, gorgonia.BindDualValues(net.params...))
+		defer vm.Close()
+		if err := vm.RunAll(); err != nil {
+			t.Fatal(err)
+		}
+		out := [][]float32{append([]float32(nil), net.logits.Value().Data().([]float32)...)}
+		for _, p := range net.params {
+			g, err := p.Grad()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, append([]float32(nil), g.Data().([]float32)...))
+		}
+		return out
+	}
+	ref, got := run(true), run(false)
+	for i := range ref {
+		var scale float64
+		for _, v := range ref[i] {
+			scale = math.Max(scale, math.Abs(float64(v)))
+		}
+		if !(scale > 0) {
+			t.Fatalf("output %d is all zero", i)
+		}
+		for j, v := range ref[i] {
+			if e := math.Abs(float64(v - got[i][j])); !(e <= 1e-5*scale) {
+				t.Fatalf("output %d (0: logits, then parameter gradients) [%d]: im2col %v, in place %v", i, j, v, got[i][j])
+			}
+		}
+	}
+}
