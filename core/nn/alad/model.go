@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 
+	"halo/core/nn/blas32"
 	"halo/core/nn/internal/weights"
 )
 
@@ -159,19 +160,16 @@ func setBias(out []float32, r int, b []float32) {
 	}
 }
 
+// leaky and rectify run without a branch on the random signs (ops.go).
 func leaky(x []float32) {
 	for i, v := range x {
-		if v < 0 {
-			x[i] = lreluSlope * v
-		}
+		x[i] = v * lreluFactor[math.Float32bits(v)>>31]
 	}
 }
 
 func rectify(x []float32) {
 	for i, v := range x {
-		if v < 0 {
-			x[i] = 0
-		}
+		x[i] = blas32.ReLU(v)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"halo/core/nn/blas32"
 )
 
 // The fused ops of the training graph. With gorgonia's own ops a dense
@@ -38,13 +40,6 @@ type activation byte
 
 // lreluFactor is LReLU's slope by the sign bit of its input.
 var lreluFactor = [2]float32{1, lreluSlope}
-
-// reluBits is max(v, 0) without a branch: v's bits cleared when its sign
-// bit is set (so -0 and negative NaNs give +0).
-func reluBits(v float32) float32 {
-	u := math.Float32bits(v)
-	return math.Float32frombits(u &^ uint32(int32(u)>>31))
-}
 
 // keepIfNonNegative is g where z's sign bit is clear and +0 where it is
 // set: the gradient g through ReLU at z.
@@ -218,11 +213,11 @@ func (op denseOp) Do(inputs ...G.Value) (G.Value, error) {
 		case actReLU:
 			if m == nil {
 				for i, v := range z {
-					y[i] = reluBits(v)
+					y[i] = blas32.ReLU(v)
 				}
 			} else {
 				for i, v := range z {
-					y[i] = reluBits(v) * m[i]
+					y[i] = blas32.ReLU(v) * m[i]
 				}
 			}
 		case actLReLU:

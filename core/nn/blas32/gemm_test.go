@@ -205,3 +205,25 @@ func TestGemmWindowsT(t *testing.T) {
 		}
 	}
 }
+
+// TestReLU holds ReLU to `if v < 0 { v = 0 }` bit for bit, on the edges
+// (signed zeros, infinities, NaNs of both signs, subnormals) and at random.
+func TestReLU(t *testing.T) {
+	ref := func(v float32) float32 {
+		if v < 0 {
+			v = 0
+		}
+		return v
+	}
+	bits := []uint32{0, 0x80000000, 1, 0x80000001, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0xff800001, 0x7f800001, 0x3f800000, 0xbf800000, 0x7fffffff, 0xffffffff, 0x807fffff}
+	rng := rand.New(rand.NewPCG(11, 12))
+	for range 100000 {
+		bits = append(bits, rng.Uint32())
+	}
+	for _, u := range bits {
+		v := math.Float32frombits(u)
+		if got, want := math.Float32bits(ReLU(v)), math.Float32bits(ref(v)); got != want {
+			t.Fatalf("ReLU(%#08x) = %#08x, want %#08x", u, got, want)
+		}
+	}
+}

@@ -1,5 +1,7 @@
 package blas32
 
+import "math"
+
 // PackedB is a k×n right-hand matrix packed once into panels of NR columns
 // (zero-padded), for repeated products with GemmRows.
 type PackedB struct {
@@ -76,8 +78,8 @@ func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias
 					bs := bias[j : j+nr]
 					for q := range row {
 						v := ar[q] + bs[q]
-						if relu && v < 0 {
-							v = 0
+						if relu {
+							v = ReLU(v)
 						}
 						row[q] = v
 					}
@@ -85,12 +87,23 @@ func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias
 				}
 				for q := range row {
 					v := ar[q]
-					if relu && v < 0 {
-						v = 0
+					if relu {
+						v = ReLU(v)
 					}
 					row[q] = v
 				}
 			}
 		}
 	}
+}
+
+// ReLU is Go's `if v < 0 { v = 0 }` (as the SIMD kernel's ReLU: -0 and
+// NaNs pass unchanged) without a branch on v's sign, which is random in a
+// network's activations and so mispredicts half the time as a branch (Go
+// turns no float branch into a conditional move): v's bits are cleared
+// when they lie in (0x80000000, 0xff800000], the negative numbers.
+func ReLU(v float32) float32 {
+	u := int64(math.Float32bits(v))
+	neg := (0x80000000 - u) & (u - 0xff800001) // sign bit set iff both are negative
+	return math.Float32frombits(uint32(u) &^ uint32(neg>>63))
 }

@@ -132,9 +132,9 @@ func (s *convState) padInput(x []float32) {
 			continue
 		}
 		// Not max(v, 0): Go's float max (NaN and signed-zero rules) is slow
-		// in js/wasm. A -0 kept here adds as +0 in the products.
+		// in js/wasm; blas32.ReLU has no branch either.
 		for i, v := range src {
-			dst[i] = reluBits(v)
+			dst[i] = blas32.ReLU(v)
 		}
 	}
 }
@@ -288,7 +288,7 @@ func (s *convState) im2col(x []float32) {
 		// A -0 kept here adds as +0 in the products, which start from +0.
 		xr := s.xr[:len(x)]
 		for i, v := range x {
-			xr[i] = reluBits(v)
+			xr[i] = blas32.ReLU(v)
 		}
 		x = xr
 	}
@@ -351,12 +351,6 @@ func reluMask(dx, x []float32) {
 	}
 }
 
-// reluBits is max(v, 0) without a branch: v's bits cleared when its sign
-// bit is set (-0 and negative NaNs give +0).
-func reluBits(v float32) float32 {
-	u := math.Float32bits(v)
-	return math.Float32frombits(u &^ uint32(int32(u)>>31))
-}
 
 func (op convOp) ReturnsPtr() bool     { return false }
 func (op convOp) CallsExtern() bool    { return false }

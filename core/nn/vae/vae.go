@@ -453,9 +453,7 @@ func forward(out, in []float32, r int, l *dense, relu bool) {
 	gemm(out, in, r, l.In, l.W, n)
 	if relu {
 		for i, v := range out[:r*n] {
-			if v < 0 {
-				out[i] = 0
-			}
+			out[i] = blas32.ReLU(v)
 		}
 	}
 }
