@@ -351,7 +351,6 @@ func reluMask(dx, x []float32) {
 	}
 }
 
-
 func (op convOp) ReturnsPtr() bool     { return false }
 func (op convOp) CallsExtern() bool    { return false }
 func (op convOp) OverwritesInput() int { return -1 }
