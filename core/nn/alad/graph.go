@@ -6,6 +6,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"halo/core/nn/internal/fused"
 )
 
 const (
@@ -208,21 +210,19 @@ func (b *builder) newMask(cols int, p float64) *mask {
 
 // layer applies dense layer l to the concatenation of xs (one or two
 // parts), then the activation, then dropout of rate drop (0: none).
-func (b *builder) layer(l layer, act activation, drop float64, xs ...*G.Node) *G.Node {
+func (b *builder) layer(l layer, act fused.Activation, drop float64, xs ...*G.Node) *G.Node {
 	out := l.w.cols
 	w := b.weight(l)
 	if fusedOps {
-		ins := make([]int, len(xs))
-		for i, x := range xs {
-			ins[i] = x.Shape()[1]
-		}
-		b.ids++
-		st := newDenseState(b.ids, b.batch, ins, out, act, l.b != nil, b.newMask(out, drop))
-		args := append(append(G.Nodes{}, xs...), w)
+		var bn *G.Node
 		if l.b != nil {
-			args = append(args, b.node(l.b))
+			bn = b.node(l.b)
 		}
-		return G.Must(G.ApplyOp(denseOp{st: st}, args...))
+		var md []float32
+		if m := b.newMask(out, drop); m != nil {
+			md = m.data
+		}
+		return G.Must(fused.Dense(xs, w, bn, act, lreluSlope, md))
 	}
 	x := xs[0]
 	if len(xs) == 2 {
@@ -233,9 +233,9 @@ func (b *builder) layer(l layer, act activation, drop float64, xs ...*G.Node) *G
 		h = G.Must(G.BroadcastAdd(h, b.node(l.b), nil, []byte{0}))
 	}
 	switch act {
-	case actReLU:
+	case fused.ReLU:
 		h = G.Must(G.Rectify(h))
-	case actLReLU:
+	case fused.LReLU:
 		h = G.Must(G.LeakyRelu(h, lreluSlope))
 	}
 	if m := b.newMask(out, drop); m != nil {
@@ -246,15 +246,15 @@ func (b *builder) layer(l layer, act activation, drop float64, xs ...*G.Node) *G
 }
 
 func (b *builder) enc(x *G.Node) *G.Node {
-	h := b.layer(b.n.e1, actLReLU, 0, x)
-	h = b.layer(b.n.e2, actLReLU, 0, h)
-	return b.layer(b.n.e3, actNone, 0, h)
+	h := b.layer(b.n.e1, fused.LReLU, 0, x)
+	h = b.layer(b.n.e2, fused.LReLU, 0, h)
+	return b.layer(b.n.e3, fused.Identity, 0, h)
 }
 
 func (b *builder) gen(z *G.Node) *G.Node {
-	h := b.layer(b.n.g1, actReLU, 0, z)
-	h = b.layer(b.n.g2, actReLU, 0, h)
-	return b.layer(b.n.g3, actNone, 0, h)
+	h := b.layer(b.n.g1, fused.ReLU, 0, z)
+	h = b.layer(b.n.g2, fused.ReLU, 0, h)
+	return b.layer(b.n.g3, fused.Identity, 0, h)
 }
 
 // batchNormLReLU normalises h over the batch (training mode), applies the
@@ -276,28 +276,28 @@ func (b *builder) batchNormLReLU(h *G.Node) *G.Node {
 }
 
 func (b *builder) dxz(x, z *G.Node) *G.Node {
-	hx := b.batchNormLReLU(b.layer(b.n.xzX, actNone, 0, x))
-	hz := b.layer(b.n.xzZ, actLReLU, dropXZ, z)
-	h := b.layer(b.n.xzJ, actLReLU, dropXZ, hx, hz)
-	return b.layer(b.n.xzO, actNone, 0, h)
+	hx := b.batchNormLReLU(b.layer(b.n.xzX, fused.Identity, 0, x))
+	hz := b.layer(b.n.xzZ, fused.LReLU, dropXZ, z)
+	h := b.layer(b.n.xzJ, fused.LReLU, dropXZ, hx, hz)
+	return b.layer(b.n.xzO, fused.Identity, 0, h)
 }
 
 // dxx returns the logit of Dxx and its feature layer f_xx.
 func (b *builder) dxx(x, x2 *G.Node) (logit, feat *G.Node) {
 	feat = b.dxxFeat(x, x2)
-	return b.layer(b.n.xxO, actNone, 0, feat), feat
+	return b.layer(b.n.xxO, fused.Identity, 0, feat), feat
 }
 
 // dxxFeat returns the feature layer f_xx of Dxx (after its dropout).
 func (b *builder) dxxFeat(x, x2 *G.Node) *G.Node {
-	h := b.layer(b.n.xx1, actLReLU, dropXX, x, x2)
-	return b.layer(b.n.xx2, actLReLU, dropXX, h)
+	h := b.layer(b.n.xx1, fused.LReLU, dropXX, x, x2)
+	return b.layer(b.n.xx2, fused.LReLU, dropXX, h)
 }
 
 func (b *builder) dzz(z, z2 *G.Node) *G.Node {
-	h := b.layer(b.n.zz1, actLReLU, dropZZ, z, z2)
-	h = b.layer(b.n.zz2, actLReLU, dropZZ, h)
-	return b.layer(b.n.zzO, actNone, 0, h)
+	h := b.layer(b.n.zz1, fused.LReLU, dropZZ, z, z2)
+	h = b.layer(b.n.zz2, fused.LReLU, dropZZ, h)
+	return b.layer(b.n.zzO, fused.Identity, 0, h)
 }
 
 // ce is the batch mean of the sigmoid cross-entropy of logits l with the

@@ -12,6 +12,7 @@ import (
 	"gorgonia.org/tensor"
 
 	"halo/core/nn/blas32"
+	"halo/core/nn/internal/fused"
 	"halo/core/nn/internal/weights"
 )
 
@@ -192,6 +193,10 @@ func (c Config) validate() error {
 	return nil
 }
 
+// fusedOps selects fused.Dense for the layers; false builds them from
+// gorgonia's own ops.
+var fusedOps = true
+
 // graph is the compiled training graph.
 type graph struct {
 	vm        G.VM
@@ -213,22 +218,35 @@ func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.
 		return G.NewMatrix(g, tensor.Float32, G.WithShape(s...), G.WithName(name), G.WithValue(t))
 	}
 	h, L := a.Hidden, a.Latent
-	dense := func(x *G.Node, name string, i, o int) *G.Node {
+	// layer is x W + b, then ReLU if relu: one fused op (product, bias
+	// and ReLU, with its backward ops; core/nn/internal/fused), or with
+	// fusedOps false gorgonia's own ops (the reference of the tests).
+	layer := func(x *G.Node, name string, i, o int, relu bool) *G.Node {
 		w := newParam(name+"/w", i, o, rng)
 		b := newParam(name+"/b", o, 0, nil)
 		wn, bn := in(w.name, w.t), in(b.name, b.t)
 		gr.params = append(gr.params, w, b)
 		gr.pnodes = append(gr.pnodes, wn, bn)
-		return G.Must(G.BroadcastAdd(G.Must(G.Mul(x, wn)), bn, nil, []byte{0}))
+		if fusedOps {
+			act := fused.Identity
+			if relu {
+				act = fused.ReLU
+			}
+			return G.Must(fused.Dense([]*G.Node{x}, wn, bn, act, 0, nil))
+		}
+		h := G.Must(G.BroadcastAdd(G.Must(G.Mul(x, wn)), bn, nil, []byte{0}))
+		if relu {
+			h = G.Must(G.Rectify(h))
+		}
+		return h
 	}
-	relu := func(x *G.Node) *G.Node { return G.Must(G.Rectify(x)) }
 	x := in("x", tensor.New(tensor.WithShape(batch, d), tensor.WithBacking(xb)))
 	eps := in("eps", tensor.New(tensor.WithShape(batch, L), tensor.WithBacking(gr.eps)))
-	e := relu(dense(x, "enc/1", d, h[0]))
-	e = relu(dense(e, "enc/2", h[0], h[1]))
-	e = relu(dense(e, "enc/3", h[1], h[2]))
-	mu := dense(e, "mu", h[2], L)
-	lv := dense(e, "logvar", h[2], L)
+	e := layer(x, "enc/1", d, h[0], true)
+	e = layer(e, "enc/2", h[0], h[1], true)
+	e = layer(e, "enc/3", h[1], h[2], true)
+	mu := layer(e, "mu", h[2], L, false)
+	lv := layer(e, "logvar", h[2], L, false)
 	half := G.NewConstant(float32(0.5))
 	// exp via newExp, not G.Exp: the same bits natively and in js/wasm.
 	std, err := newExp(G.Must(G.HadamardProd(lv, half)), "std")
@@ -236,10 +254,10 @@ func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.
 		return nil, fmt.Errorf("vae: building exp(logvar/2): %w", err)
 	}
 	z := G.Must(G.Add(mu, G.Must(G.HadamardProd(std, eps))))
-	o := relu(dense(z, "dec/1", L, h[2]))
-	o = relu(dense(o, "dec/2", h[2], h[1]))
-	o = relu(dense(o, "dec/3", h[1], h[0]))
-	o = dense(o, "dec/4", h[0], d)
+	o := layer(z, "dec/1", L, h[2], true)
+	o = layer(o, "dec/2", h[2], h[1], true)
+	o = layer(o, "dec/3", h[1], h[0], true)
+	o = layer(o, "dec/4", h[0], d, false)
 	gr.recon = G.Must(G.Mean(G.Must(G.Sum(G.Must(G.Square(G.Must(G.Sub(o, x)))), 1))))
 	// KL = -1/2 sum(1 + lv - mu^2 - exp(lv)) = 1/2 sum(mu^2 + exp(lv) - lv - 1)
 	one := G.NewConstant(float32(1))

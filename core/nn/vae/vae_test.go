@@ -240,3 +240,36 @@ func TestTrainErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestFusedSameTraining trains the same model with the fused layers and
+// with gorgonia's own ops: the same losses in every epoch and the same
+// scores, up to float32 sums in another order.
+func TestFusedSameTraining(t *testing.T) {
+	defer func() { fusedOps = true }()
+	const n, d = 256, 6
+	x, _ := planted(n, d, rand.New(rand.NewPCG(1, 2)))
+	cfg := testConfig()
+	var hist [2]History
+	var scores [2][]float32
+	for i, f := range []bool{false, true} {
+		fusedOps = f
+		m, h, err := Train(context.Background(), x, d, cfg, rand.New(rand.NewPCG(3, 4)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hist[i], scores[i] = h, m.Score(nil, x)
+	}
+	for e := range hist[0].Epochs {
+		a, b := hist[0].Epochs[e], hist[1].Epochs[e]
+		for _, p := range [][2]float64{{a.Recon, b.Recon}, {a.KL, b.KL}} {
+			if !(math.Abs(p[0]-p[1]) <= 1e-4*(1+math.Abs(p[0]))) {
+				t.Fatalf("epoch %d: losses %+v (gorgonia ops) and %+v (fused)", e+1, a, b)
+			}
+		}
+	}
+	for i, v := range scores[0] {
+		if !(math.Abs(float64(v-scores[1][i])) <= 1e-3*(1+math.Abs(float64(v)))) {
+			t.Fatalf("score %d: %v (gorgonia ops), %v (fused)", i, v, scores[1][i])
+		}
+	}
+}
