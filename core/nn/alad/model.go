@@ -30,6 +30,15 @@ type Model struct {
 	f    [2]dense // Dxx hidden layers, LReLU; f[0].In = 2D, rows [0,D) take x, [D,2D) take x'
 
 	scratch []float32
+	// Made with scratch, on the first Score: the weights of every layer but
+	// f[0] packed once for blas32.GemmRows (bias and activation in the
+	// product's epilogue), and the row offsets i*w of each width w.
+	packed [7]blas32.PackedB // e0 e1 e2 g0 g1 g2 f1
+	// f[0] on (x, x) is x (Wx + Wx') + B: fxx packs Wx + Wx' (D rows); on
+	// (x, x') it reads rows [x x'] of cat (2D values) with f0 = all of W.
+	fxx, f0 blas32.PackedB
+	cat     []float32
+	offs    map[int][]int
 }
 
 // Dim returns the number of values per row the model scores.
@@ -66,10 +75,50 @@ func (m *Model) Clone() *Model {
 func (m *Model) ensureScratch() {
 	a := m.arch
 	w := max(a.Enc1, a.Enc2, a.Latent, a.Gen1, a.Gen2, m.d, a.Dxx1, a.Dxx2)
-	// h, h2 (ping-pong), rec, a0 (shared x-part of f[0]), p, q1, q2
-	need := blockRows * w * 7
+	// h, h2 (ping-pong), rec, p, q1, q2
+	need := blockRows * w * 6
 	if len(m.scratch) < need {
 		m.scratch = make([]float32, need)
+	}
+	if m.offs == nil {
+		f := &m.f[0]
+		d, n1 := m.d, f.Out
+		sum := make([]float32, d*n1)
+		for i := range sum {
+			sum[i] = f.W[i] + f.W[d*n1+i]
+		}
+		m.fxx.Pack(d, n1, sum, n1, false)
+		m.f0.Pack(2*d, n1, f.W, n1, false)
+		m.cat = make([]float32, blockRows*2*d)
+		m.offs = map[int][]int{}
+		for i, l := range []*dense{&m.e[0], &m.e[1], &m.e[2], &m.g[0], &m.g[1], &m.g[2], &m.f[1], &m.f[0]} {
+			if i < len(m.packed) {
+				m.packed[i].Pack(l.In, l.Out, l.W, l.Out, false)
+			}
+			for _, w := range []int{l.In, l.Out} {
+				if m.offs[w] == nil {
+					o := make([]int, blockRows)
+					for r := range o {
+						o[r] = r * w
+					}
+					m.offs[w] = o
+				}
+			}
+		}
+	}
+}
+
+// layer sets out = act(in W + B) for the r rows of in with packed layer
+// i (0-6: e0 e1 e2 g0 g1 g2 f1): act 'l' LReLU, 'r' ReLU, else none.
+func (m *Model) layer(out, in []float32, r, i int, l *dense, act byte) {
+	ci, co := m.offs[l.In][:r], m.offs[l.Out][:r]
+	switch act {
+	case 'l':
+		blas32.GemmRowsLeaky(out, co, in, ci, &m.packed[i], l.B, lreluSlope)
+	case 'r':
+		blas32.GemmRows(out, co, in, ci, &m.packed[i], l.B, true)
+	default:
+		blas32.GemmRows(out, co, in, ci, &m.packed[i], l.B, false)
 	}
 }
 
@@ -105,36 +154,28 @@ func (m *Model) scoreBlock(dst, x []float32, r int) {
 	w := max(a.Enc1, a.Enc2, a.Latent, a.Gen1, a.Gen2, m.d, a.Dxx1, a.Dxx2)
 	s := blockRows * w
 	h1, h2, rec := m.scratch[:s], m.scratch[s:2*s], m.scratch[2*s:3*s]
-	ax, p, q1, q2 := m.scratch[3*s:4*s], m.scratch[4*s:5*s], m.scratch[5*s:6*s], m.scratch[6*s:7*s]
+	p, q1, q2 := m.scratch[3*s:4*s], m.scratch[4*s:5*s], m.scratch[5*s:6*s]
 
-	forward(h1, x, r, &m.e[0])
-	leaky(h1[:r*m.e[0].Out])
-	forward(h2, h1, r, &m.e[1])
-	leaky(h2[:r*m.e[1].Out])
-	forward(h1, h2, r, &m.e[2]) // z
-	forward(h2, h1, r, &m.g[0])
-	rectify(h2[:r*m.g[0].Out])
-	forward(h1, h2, r, &m.g[1])
-	rectify(h1[:r*m.g[1].Out])
-	forward(rec, h1, r, &m.g[2])
+	m.layer(h1, x, r, 0, &m.e[0], 'l')
+	m.layer(h2, h1, r, 1, &m.e[1], 'l')
+	m.layer(h1, h2, r, 2, &m.e[2], 0) // z
+	m.layer(h2, h1, r, 3, &m.g[0], 'r')
+	m.layer(h1, h2, r, 4, &m.g[1], 'r')
+	m.layer(rec, h1, r, 5, &m.g[2], 0)
 
 	f0, f1 := &m.f[0], &m.f[1]
 	d, n1 := m.d, f0.Out
-	wx, wx2 := f0.W[:d*n1], f0.W[d*n1:]
-	setBias(ax, r, f0.B)
-	gemm(ax, x, r, d, wx, n1)
+	po := m.offs[n1][:r]
+	blas32.GemmRowsLeaky(p, po, x, m.offs[d][:r], &m.fxx, f0.B, lreluSlope)
+	m.layer(q1, p, r, 6, f1, 'l')
 
-	copy(p[:r*n1], ax[:r*n1])
-	gemm(p, x, r, d, wx2, n1)
-	leaky(p[:r*n1])
-	forward(q1, p, r, f1)
-	leaky(q1[:r*f1.Out])
-
-	copy(p[:r*n1], ax[:r*n1])
-	gemm(p, rec, r, d, wx2, n1)
-	leaky(p[:r*n1])
-	forward(q2, p, r, f1)
-	leaky(q2[:r*f1.Out])
+	cat := m.cat[:r*2*d]
+	for i := range r {
+		copy(cat[2*i*d:(2*i+1)*d], x[i*d:(i+1)*d])
+		copy(cat[(2*i+1)*d:(2*i+2)*d], rec[i*d:(i+1)*d])
+	}
+	blas32.GemmRowsLeaky(p, po, cat, m.offs[2*d][:r], &m.f0, f0.B, lreluSlope)
+	m.layer(q2, p, r, 6, f1, 'l')
 
 	n2 := f1.Out
 	for i := range r {
@@ -147,31 +188,9 @@ func (m *Model) scoreBlock(dst, x []float32, r int) {
 	}
 }
 
-// forward sets out = in W + B for r rows.
-func forward(out, in []float32, r int, l *dense) {
-	setBias(out, r, l.B)
-	gemm(out, in, r, l.In, l.W, l.Out)
-}
 
-func setBias(out []float32, r int, b []float32) {
-	n := len(b)
-	for i := range r {
-		copy(out[i*n:(i+1)*n], b)
-	}
-}
 
-// leaky and rectify run without a branch on the random signs (ops.go).
-func leaky(x []float32) {
-	for i, v := range x {
-		x[i] = v * lreluFactor[math.Float32bits(v)>>31]
-	}
-}
 
-func rectify(x []float32) {
-	for i, v := range x {
-		x[i] = blas32.ReLU(v)
-	}
-}
 
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 

@@ -17,8 +17,6 @@ import (
 // reference formulation with gorgonia's ops stays (fusedOps = false); the
 // tests hold the two to the same gradients.
 
-// lreluFactor is LReLU's slope by the sign bit of its input.
-var lreluFactor = [2]float32{1, lreluSlope}
 
 var (
 	matType = G.TensorType{Dims: 2, Of: hm.TypeVariable('a')}

@@ -94,10 +94,13 @@ func TestGemmRows(t *testing.T) {
 		name       string
 		m, n, k    int
 		bias, relu bool
+		slope      float32 // > 0: GemmRowsLeaky
 	}{
-		{"plain", 9, 13, 6, false, false},
-		{"bias relu", 17, 40, 90, true, true},
-		{"one row", 1, 3, 2, true, false},
+		{"plain", 9, 13, 6, false, false, 0},
+		{"bias relu", 17, 40, 90, true, true, 0},
+		{"one row", 1, 3, 2, true, false, 0},
+		{"bias leaky", 17, 40, 90, true, false, 0.2},
+		{"leaky", 9, 13, 6, false, false, 0.3},
 	} {
 		a := randSlice(rng, tc.m*tc.k+50)
 		b := randSlice(rng, tc.k*tc.n)
@@ -114,7 +117,11 @@ func TestGemmRows(t *testing.T) {
 		var pb PackedB
 		pb.Pack(tc.k, tc.n, b, tc.n, false)
 		c := make([]float32, tc.m*(tc.n+2))
-		GemmRows(c, cOff, a, aOff, &pb, bias, tc.relu)
+		if tc.slope > 0 {
+			GemmRowsLeaky(c, cOff, a, aOff, &pb, bias, tc.slope)
+		} else {
+			GemmRows(c, cOff, a, aOff, &pb, bias, tc.relu)
+		}
 		for i := 0; i < tc.m; i++ {
 			want := make([]float32, tc.n)
 			Naive(blas.NoTrans, blas.NoTrans, 1, tc.n, tc.k, 1, a[aOff[i]:], tc.k, b, tc.n, 0, want, tc.n)
@@ -124,6 +131,9 @@ func TestGemmRows(t *testing.T) {
 				}
 				if tc.relu && w < 0 {
 					w = 0
+				}
+				if tc.slope > 0 && w < 0 {
+					w *= tc.slope
 				}
 				if got := c[cOff[i]+j]; !scalar.EqualWithinAbs(float64(got), float64(w), tol*math.Sqrt(float64(tc.k))) {
 					t.Fatalf("%s: row %d col %d = %v, want %v", tc.name, i, j, got, w)
@@ -202,6 +212,25 @@ func TestGemmWindowsT(t *testing.T) {
 			if got[i] != want[i] {
 				t.Fatalf("%v: c[%d] = %v, want %v (the same sums)", s, i, got[i], want[i])
 			}
+		}
+	}
+}
+
+// TestLeaky holds Leaky to `if v < 0 { v *= slope }` bit for bit.
+func TestLeaky(t *testing.T) {
+	bits := []uint32{0, 0x80000000, 1, 0x80000001, 0x7f800000, 0xff800000, 0x7fc00000, 0xffc00000, 0xff800001, 0x3f800000, 0xbf800000, 0x807fffff}
+	rng := rand.New(rand.NewPCG(13, 14))
+	for range 100000 {
+		bits = append(bits, rng.Uint32())
+	}
+	for _, u := range bits {
+		v := math.Float32frombits(u)
+		want := v
+		if want < 0 {
+			want *= 0.2
+		}
+		if got := Leaky(v, 0.2); math.Float32bits(got) != math.Float32bits(want) {
+			t.Fatalf("Leaky(%#08x) = %#08x, want %#08x", u, math.Float32bits(got), math.Float32bits(want))
 		}
 	}
 }

@@ -47,6 +47,26 @@ func (p *PackedB) Pack(k, n int, b []float32, ldb int, trans bool) {
 // not allocate. It panics if len(aOff) != len(cOff) or bias is neither nil
 // nor of length b.N.
 func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, relu bool) {
+	act := byte(0)
+	if relu {
+		act = actReLU
+	}
+	gemmRows(c, cOff, a, aOff, b, bias, act, 0)
+}
+
+// GemmRowsLeaky is GemmRows with f the leaky ReLU of slope slope, Go's
+// `if v < 0 { v *= slope }` (LeakyReLU).
+func GemmRowsLeaky(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, slope float32) {
+	gemmRows(c, cOff, a, aOff, b, bias, actLeaky, slope)
+}
+
+// The epilogues of GemmRows (the SIMD module's spRelu).
+const (
+	actReLU  = 1
+	actLeaky = 2
+)
+
+func gemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, act byte, slope float32) {
 	if len(aOff) != len(cOff) {
 		panic("blas32: row offset length mismatch")
 	}
@@ -54,7 +74,7 @@ func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias
 	if bias != nil && len(bias) != n {
 		panic("blas32: bias length mismatch")
 	}
-	if gemmRowsSIMD(c, cOff, a, aOff, b, bias, relu) {
+	if gemmRowsSIMD(c, cOff, a, aOff, b, bias, act, slope) {
 		return
 	}
 	m := len(aOff)
@@ -74,23 +94,23 @@ func GemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias
 			for r := 0; r < mr; r++ {
 				row := c[cOff[i+r]+j : cOff[i+r]+j+nr]
 				ar := acc[r*NR : r*NR+nr]
-				if bias != nil {
+				if bias != nil { // no +0 added without one: -0 stays, as in the SIMD kernel
 					bs := bias[j : j+nr]
 					for q := range row {
-						v := ar[q] + bs[q]
-						if relu {
-							v = ReLU(v)
-						}
-						row[q] = v
+						row[q] = ar[q] + bs[q]
 					}
-					continue
+				} else {
+					copy(row, ar)
 				}
-				for q := range row {
-					v := ar[q]
-					if relu {
-						v = ReLU(v)
+				switch act {
+				case actReLU:
+					for q, v := range row {
+						row[q] = ReLU(v)
 					}
-					row[q] = v
+				case actLeaky:
+					for q, v := range row {
+						row[q] = Leaky(v, slope)
+					}
 				}
 			}
 		}
@@ -106,4 +126,12 @@ func ReLU(v float32) float32 {
 	u := int64(math.Float32bits(v))
 	neg := (0x80000000 - u) & (u - 0xff800001) // sign bit set iff both are negative
 	return math.Float32frombits(uint32(u) &^ uint32(neg>>63))
+}
+
+// Leaky is Go's `if v < 0 { v *= slope }` (as the SIMD kernel's leaky
+// epilogue: -0 and NaNs pass unchanged) without a branch on v's sign.
+func Leaky(v, slope float32) float32 {
+	u := int64(math.Float32bits(v))
+	neg := uint32((0x80000000 - u) & (u - 0xff800001) >> 63) // all ones iff v < 0
+	return math.Float32frombits(math.Float32bits(v*slope)&neg | uint32(u)&^neg)
 }

@@ -28,13 +28,14 @@ const (
 	spT             // byte address of the output T, rows of ldt floats
 	spLdt           // row stride of T in elements
 	spBias          // byte address of a bias of npan*NR floats, 0: none
-	spRelu          // 1: max(0, ·) as Go's `if v < 0 { v = 0 }`
+	spRelu          // 1: max(0, ·) as Go's `if v < 0 { v = 0 }`; 2: Go's `if v < 0 { v *= slope }`
 	spTransA        // 1: A[i][p] at a + 4*(p*lda + i) (spAoff must be 0)
 	spC             // byte address of C's element (0, 0) for the direct epilogue
 	spLdc           // row stride of C in elements
 	spAlpha         // float32 bits of alpha for the direct epilogue
 	spNfull         // panels jp < nfull go to C (rows < m only); the rest go to T
 	spCoff          // byte address of []int C row offsets (elements from C): panels jp < nfull overwrite C[coff[i]+jp*8:]; 0: add alpha*product to C[i*ldc+jp*8:]
+	spSlope         // float32 bits of the leaky slope (spRelu 2)
 	spCount
 )
 
@@ -98,7 +99,8 @@ func simdModule() []byte {
 		vB1    = nI32 + 9
 		vS     = nI32 + 10
 		vAlpha = nI32 + 11
-		nV128  = 12
+		vSlope = nI32 + 12
+		nV128  = 13
 	)
 
 	body := &w
@@ -138,6 +140,10 @@ func simdModule() []byte {
 	body.load(opF32Load, 2, 4*spAlpha)
 	body.simd(simdF32x4Splat)
 	body.op(opLocalSet, vAlpha)
+	body.op(opLocalGet, lP)
+	body.load(opF32Load, 2, 4*spSlope)
+	body.simd(simdF32x4Splat)
+	body.op(opLocalSet, vSlope)
 	// qstep = transA ? 4*lda : 4
 	body.op(opLocalGet, lLda)
 	body.i32const(2)
@@ -277,8 +283,11 @@ func simdModule() []byte {
 		body.op(opLocalSet, vC0+c)
 	}
 	body.raw(opEnd)
-	// relu: c = c &^ (c < 0), which keeps -0 and NaN as Go's v < 0 test does
+	// relu (1): c = c &^ (c < 0), which keeps -0 and NaN as Go's v < 0
+	// test does
 	body.op(opLocalGet, lRelu)
+	body.i32const(1)
+	body.raw(opI32Eq)
 	body.ifVoid()
 	for c := 0; c < 8; c++ {
 		body.op(opLocalGet, vC0+c)
@@ -286,6 +295,24 @@ func simdModule() []byte {
 		body.v128zero()
 		body.simd(simdF32x4Lt)
 		body.simd(simdV128AndNot)
+		body.op(opLocalSet, vC0+c)
+	}
+	body.raw(opEnd)
+	// leaky (2): c = bitselect(c * slope, c, c < 0), Go's
+	// `if v < 0 { v *= slope }` lane by lane
+	body.op(opLocalGet, lRelu)
+	body.i32const(2)
+	body.raw(opI32Eq)
+	body.ifVoid()
+	for c := 0; c < 8; c++ {
+		body.op(opLocalGet, vC0+c)
+		body.op(opLocalGet, vSlope)
+		body.simd(simdF32x4Mul)
+		body.op(opLocalGet, vC0+c)
+		body.op(opLocalGet, vC0+c)
+		body.v128zero()
+		body.simd(simdF32x4Lt)
+		body.simd(simdV128Bitselect)
 		body.op(opLocalSet, vC0+c)
 	}
 	body.raw(opEnd)
@@ -408,6 +435,7 @@ const (
 	opI64Load    = 0x29
 	opF32Load    = 0x2a
 	opI32Const   = 0x41
+	opI32Eq      = 0x46
 	opI32LtS     = 0x48
 	opI32LeS     = 0x4c
 	opI32GeS     = 0x4e
@@ -418,14 +446,15 @@ const (
 	opI32WrapI64 = 0xa7
 	opSIMD       = 0xfd
 
-	simdV128Load   = 0
-	simdV128Store  = 11
-	simdV128Const  = 12
-	simdF32x4Splat = 19
-	simdF32x4Lt    = 67
-	simdV128AndNot = 79
-	simdF32x4Add   = 228
-	simdF32x4Mul   = 230
+	simdV128Load      = 0
+	simdV128Store     = 11
+	simdV128Const     = 12
+	simdF32x4Splat    = 19
+	simdF32x4Lt       = 67
+	simdV128AndNot    = 79
+	simdV128Bitselect = 82
+	simdF32x4Add      = 228
+	simdF32x4Mul      = 230
 )
 
 // wasmAsm accumulates a function body.

@@ -9,7 +9,7 @@ func SIMD() bool { return false }
 // SetSIMD has no effect outside js/wasm; it reports false.
 func SetSIMD(bool) bool { return false }
 
-func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, relu bool) bool {
+func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, act byte, slope float32) bool {
 	return false
 }
 

@@ -81,7 +81,8 @@ type simdCall struct {
 	transA     bool
 	b          []float32 // packed B
 	bias       []float32 // nil: none (padded here)
-	relu       bool
+	act        byte      // 0: identity, actReLU, actLeaky (see spRelu)
+	slope      float32
 	c          []float32 // C from its element (0, 0), for the panels jp < nfull
 	cOff       []int     // C row offsets (overwrite); nil: add alpha*product to row i*ldc
 	ldc, nfull int
@@ -121,9 +122,8 @@ func (q *simdCall) run() []float32 {
 		clear(pb[copy(pb, q.bias):])
 		p[spBias] = addr(pb)
 	}
-	if q.relu {
-		p[spRelu] = 1
-	}
+	p[spRelu] = int32(q.act)
+	p[spSlope] = int32(math.Float32bits(q.slope))
 	if q.nfull > 0 {
 		p[spC], p[spLdc], p[spNfull] = addr(q.c), int32(q.ldc), int32(q.nfull)
 		p[spAlpha] = int32(math.Float32bits(q.alpha))
@@ -137,7 +137,7 @@ func (q *simdCall) run() []float32 {
 
 // gemmRowsSIMD is GemmRows on the SIMD kernel; it reports false (and does
 // nothing) when the kernel is off.
-func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, relu bool) bool {
+func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias []float32, act byte, slope float32) bool {
 	if !simd.on {
 		return false
 	}
@@ -162,7 +162,7 @@ func gemmRowsSIMD(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, 
 	simd.mu.Lock()
 	defer simd.mu.Unlock()
 	npan := (n + NR - 1) / NR
-	call := simdCall{m: m, k: k, npan: npan, a: a, aOff: aOff, b: b.data, bias: bias, relu: relu,
+	call := simdCall{m: m, k: k, npan: npan, a: a, aOff: aOff, b: b.data, bias: bias, act: act, slope: slope,
 		c: c, cOff: cOff, nfull: n / NR}
 	t := call.run()
 	if j := call.nfull * NR; j < n { // the last, partial panel

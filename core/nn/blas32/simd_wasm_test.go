@@ -92,19 +92,24 @@ func TestSIMDBitIdentical(t *testing.T) {
 		pb.Pack(s.k, s.n, fill(s.k*s.n), s.n, false)
 		bias := fill(s.n)
 		for _, bi := range [][]float32{nil, bias} {
-			for _, relu := range []bool{false, true} {
+			for _, act := range []byte{0, actReLU, actLeaky} {
+				relu := act == actReLU
 				var got, want []float32
 				for _, on := range []bool{true, false} {
 					SetSIMD(on)
 					c := make([]float32, s.m*(s.n+2))
-					GemmRows(c, cOff, a, aOff, &pb, bi, relu)
+					if act == actLeaky {
+						GemmRowsLeaky(c, cOff, a, aOff, &pb, bi, 0.2)
+					} else {
+						GemmRows(c, cOff, a, aOff, &pb, bi, relu)
+					}
 					if on {
 						got = c
 					} else {
 						want = c
 					}
 				}
-				same(fmt.Sprintf("GemmRows %dx%dx%d bias %v relu %v", s.m, s.n, s.k, bi != nil, relu), got, want)
+				same(fmt.Sprintf("GemmRows %dx%dx%d bias %v epilogue %d", s.m, s.n, s.k, bi != nil, act), got, want)
 			}
 		}
 	}
