@@ -109,6 +109,11 @@ type Model struct {
 	dec  [4]dense // ReLU, ReLU, ReLU, linear
 
 	scratch []float32
+	// Made with scratch, on the first Score: every layer's weights packed
+	// once for blas32.GemmRows (bias and ReLU in the product's epilogue),
+	// and the row offsets i*w of each width w.
+	packed [8]blas32.PackedB
+	offs   map[int][]int
 }
 
 // Dim returns the number of values per row.
@@ -438,18 +443,37 @@ func (m *Model) Score(dst, x []float32) []float32 {
 	if len(m.scratch) < 2*s {
 		m.scratch = make([]float32, 2*s)
 	}
+	ls := []*dense{&m.enc[0], &m.enc[1], &m.enc[2], &m.mu, &m.dec[0], &m.dec[1], &m.dec[2], &m.dec[3]}
+	if m.offs == nil {
+		m.offs = map[int][]int{}
+		for i, l := range ls {
+			m.packed[i].Pack(l.In, l.Out, l.W, l.Out, false)
+			for _, w := range []int{l.In, l.Out} {
+				if m.offs[w] == nil {
+					o := make([]int, blockRows)
+					for r := range o {
+						o[r] = r * w
+					}
+					m.offs[w] = o
+				}
+			}
+		}
+	}
 	a, b := m.scratch[:s], m.scratch[s:2*s]
 	for r0 := 0; r0 < n; r0 += blockRows {
 		r := min(blockRows, n-r0)
 		xs := x[r0*d : (r0+r)*d]
-		forward(a, xs, r, &m.enc[0], true)
-		forward(b, a, r, &m.enc[1], true)
-		forward(a, b, r, &m.enc[2], true)
-		forward(b, a, r, &m.mu, false)
-		forward(a, b, r, &m.dec[0], true)
-		forward(b, a, r, &m.dec[1], true)
-		forward(a, b, r, &m.dec[2], true)
-		forward(b, a, r, &m.dec[3], false)
+		in, out := xs, a
+		for i, l := range ls {
+			// ReLU after every layer but mu and the last.
+			blas32.GemmRows(out, m.offs[l.Out][:r], in, m.offs[l.In][:r], &m.packed[i], l.B, i != 3 && i != 7)
+			in = out
+			if i%2 == 0 {
+				out = b
+			} else {
+				out = a
+			}
+		}
 		for i := range r {
 			var sum float32
 			for j := range d {
@@ -462,19 +486,6 @@ func (m *Model) Score(dst, x []float32) []float32 {
 	return dst
 }
 
-// forward sets out = in W + B (then ReLU if relu) for r rows.
-func forward(out, in []float32, r int, l *dense, relu bool) {
-	n := l.Out
-	for i := range r {
-		copy(out[i*n:(i+1)*n], l.B)
-	}
-	gemm(out, in, r, l.In, l.W, n)
-	if relu {
-		for i, v := range out[:r*n] {
-			out[i] = blas32.ReLU(v)
-		}
-	}
-}
 
 // Binary format: magic "HALOVAE1", uint32 version, uint32 D, 4 uint32
 // widths (Hidden, Latent), then each layer (enc 1-3, mu, dec 1-4) W then B
