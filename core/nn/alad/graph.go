@@ -411,7 +411,7 @@ func (s *step) run(rng *rand.Rand) error {
 		if err != nil {
 			return fmt.Errorf("alad: gradient of %s: %w", s.params[i].name, err)
 		}
-		s.grads[i] = g.Data().([]float32)
+		s.grads[i] = fused.F32(g)
 	}
 	return nil
 }

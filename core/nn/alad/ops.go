@@ -8,6 +8,8 @@ import (
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"halo/core/nn/internal/fused"
 )
 
 // The fused ops of the training graph besides the dense layers
@@ -24,10 +26,7 @@ var (
 )
 
 // f32 returns the float32 backing of v, or nil.
-func f32(v G.Value) []float32 {
-	s, _ := v.Data().([]float32)
-	return s
-}
+func f32(v G.Value) []float32 { return fused.F32(v) }
 
 func hashOf(op fmt.Stringer) uint32 {
 	h := fnv.New32a()
@@ -85,7 +84,8 @@ func (op snOp) Do(inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != op.Arity() {
 		return nil, fmt.Errorf("alad: %v takes %d inputs, got %d", op, op.Arity(), len(inputs))
 	}
-	in := make([][]float32, len(inputs))
+	var inBuf [6][]float32 // no allocation per call: at most 4 inputs
+	in := inBuf[:len(inputs)]
 	for i, v := range inputs {
 		if in[i] = f32(v); in[i] == nil {
 			return nil, fmt.Errorf("alad: %v needs float32 values", op)
@@ -230,7 +230,8 @@ func (op bnOp) Do(inputs ...G.Value) (G.Value, error) {
 	if len(inputs) != op.Arity() {
 		return nil, fmt.Errorf("alad: %v takes %d inputs, got %d", op, op.Arity(), len(inputs))
 	}
-	in := make([][]float32, len(inputs))
+	var inBuf [6][]float32 // no allocation per call: at most 4 inputs
+	in := inBuf[:len(inputs)]
 	for i, v := range inputs {
 		if in[i] = f32(v); in[i] == nil {
 			return nil, fmt.Errorf("alad: %v needs float32 values", op)

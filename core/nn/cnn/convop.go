@@ -11,6 +11,7 @@ import (
 	"gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 	"halo/core/nn/blas32"
+	"halo/core/nn/internal/fused"
 )
 
 // convOp is one 1-D 'same' convolution layer as gorgonia ops over
@@ -227,10 +228,7 @@ func (op convOp) InferShape(...gorgonia.DimSizer) (tensor.Shape, error) {
 	return op.st.z.Shape().Clone(), nil
 }
 
-func f32(v gorgonia.Value) []float32 {
-	s, _ := v.Data().([]float32)
-	return s
-}
+func f32(v gorgonia.Value) []float32 { return fused.F32(v) }
 
 func (op convOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 	if len(inputs) != op.Arity() {

@@ -368,7 +368,7 @@ func Train(ctx context.Context, x []float32, d int, cfg Config, rng *rand.Rand, 
 				if err != nil {
 					return export(), hist, fmt.Errorf("vae: gradient of %s: %w", gr.params[i].name, err)
 				}
-				gr.grads[i] = gv.Data().([]float32)
+				gr.grads[i] = fused.F32(gv)
 				for _, v := range gr.grads[i] {
 					if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 						ok = false
