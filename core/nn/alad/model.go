@@ -188,10 +188,6 @@ func (m *Model) scoreBlock(dst, x []float32, r int) {
 	}
 }
 
-
-
-
-
 func abs32(x float32) float32 { return math.Float32frombits(math.Float32bits(x) &^ (1 << 31)) }
 
 // Binary format: magic "HALOALAD", uint32 version, uint32 D, 12 uint32 Arch

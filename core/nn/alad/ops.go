@@ -19,7 +19,6 @@ import (
 // reference formulation with gorgonia's ops stays (fusedOps = false); the
 // tests hold the two to the same gradients.
 
-
 var (
 	matType = G.TensorType{Dims: 2, Of: hm.TypeVariable('a')}
 	vecType = G.TensorType{Dims: 1, Of: hm.TypeVariable('a')}

@@ -486,7 +486,6 @@ func (m *Model) Score(dst, x []float32) []float32 {
 	return dst
 }
 
-
 // Binary format: magic "HALOVAE1", uint32 version, uint32 D, 4 uint32
 // widths (Hidden, Latent), then each layer (enc 1-3, mu, dec 1-4) W then B
 // as little-endian float32.
