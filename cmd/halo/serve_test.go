@@ -35,7 +35,7 @@ func testSite(t *testing.T) string {
 
 func TestSiteServes(t *testing.T) {
 	root := testSite(t)
-	for _, enc := range []encoder{gzipLevel9, brotliQ9} {
+	for _, enc := range []encoder{gzipLevel9, brotliQ6} {
 		if n, err := precompress(filepath.Join(root, "build"), enc); err != nil || n != 1 {
 			t.Fatalf("precompress %s: %d files, %v", enc.ext, n, err)
 		}
