@@ -139,7 +139,6 @@ type builder struct {
 	nodes map[*param]*G.Node
 	eff   map[*param]*G.Node
 	masks []*mask
-	ids   int // numbers the fused ops' states (their hashes must differ)
 }
 
 func newBuilder(n *nets, batch int, train bool) *builder {
@@ -262,8 +261,7 @@ func (b *builder) gen(z *G.Node) *G.Node {
 func (b *builder) batchNormLReLU(h *G.Node) *G.Node {
 	gamma, beta := b.node(b.n.bnGamma), b.node(b.n.bnBet)
 	if fusedOps {
-		b.ids++
-		return G.Must(G.ApplyOp(bnOp{st: newBNState(b.ids, b.batch, h.Shape()[1])}, h, gamma, beta))
+		return G.Must(G.ApplyOp(bnOp{st: newBNState(fused.NewID(), b.batch, h.Shape()[1])}, h, gamma, beta))
 	}
 	mean := G.Must(G.Mean(h, 0))
 	c := G.Must(G.BroadcastSub(h, mean, nil, []byte{0}))

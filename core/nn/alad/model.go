@@ -38,7 +38,7 @@ type Model struct {
 	// (x, x') it reads rows [x x'] of cat (2D values) with f0 = all of W.
 	fxx, f0 blas32.PackedB
 	cat     []float32
-	offs    map[int][]int
+	offs    *blas32.RowOffsets
 }
 
 // Dim returns the number of values per row the model scores.
@@ -90,20 +90,9 @@ func (m *Model) ensureScratch() {
 		m.fxx.Pack(d, n1, sum, n1, false)
 		m.f0.Pack(2*d, n1, f.W, n1, false)
 		m.cat = make([]float32, blockRows*2*d)
-		m.offs = map[int][]int{}
-		for i, l := range []*dense{&m.e[0], &m.e[1], &m.e[2], &m.g[0], &m.g[1], &m.g[2], &m.f[1], &m.f[0]} {
-			if i < len(m.packed) {
-				m.packed[i].Pack(l.In, l.Out, l.W, l.Out, false)
-			}
-			for _, w := range []int{l.In, l.Out} {
-				if m.offs[w] == nil {
-					o := make([]int, blockRows)
-					for r := range o {
-						o[r] = r * w
-					}
-					m.offs[w] = o
-				}
-			}
+		m.offs = blas32.NewRowOffsets(blockRows)
+		for i, l := range []*dense{&m.e[0], &m.e[1], &m.e[2], &m.g[0], &m.g[1], &m.g[2], &m.f[1]} {
+			m.packed[i].Pack(l.In, l.Out, l.W, l.Out, false)
 		}
 	}
 }
@@ -111,7 +100,7 @@ func (m *Model) ensureScratch() {
 // layer sets out = act(in W + B) for the r rows of in with packed layer
 // i (0-6: e0 e1 e2 g0 g1 g2 f1): act 'l' LReLU, 'r' ReLU, else none.
 func (m *Model) layer(out, in []float32, r, i int, l *dense, act byte) {
-	ci, co := m.offs[l.In][:r], m.offs[l.Out][:r]
+	ci, co := m.offs.Of(l.In, r), m.offs.Of(l.Out, r)
 	switch act {
 	case 'l':
 		blas32.GemmRowsLeaky(out, co, in, ci, &m.packed[i], l.B, lreluSlope)
@@ -165,8 +154,8 @@ func (m *Model) scoreBlock(dst, x []float32, r int) {
 
 	f0, f1 := &m.f[0], &m.f[1]
 	d, n1 := m.d, f0.Out
-	po := m.offs[n1][:r]
-	blas32.GemmRowsLeaky(p, po, x, m.offs[d][:r], &m.fxx, f0.B, lreluSlope)
+	po := m.offs.Of(n1, r)
+	blas32.GemmRowsLeaky(p, po, x, m.offs.Of(d, r), &m.fxx, f0.B, lreluSlope)
 	m.layer(q1, p, r, 6, f1, 'l')
 
 	cat := m.cat[:r*2*d]
@@ -174,7 +163,7 @@ func (m *Model) scoreBlock(dst, x []float32, r int) {
 		copy(cat[2*i*d:(2*i+1)*d], x[i*d:(i+1)*d])
 		copy(cat[(2*i+1)*d:(2*i+2)*d], rec[i*d:(i+1)*d])
 	}
-	blas32.GemmRowsLeaky(p, po, cat, m.offs[2*d][:r], &m.f0, f0.B, lreluSlope)
+	blas32.GemmRowsLeaky(p, po, cat, m.offs.Of(2*d, r), &m.f0, f0.B, lreluSlope)
 	m.layer(q2, p, r, 6, f1, 'l')
 
 	n2 := f1.Out

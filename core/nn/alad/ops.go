@@ -3,7 +3,6 @@ package alad
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -19,19 +18,8 @@ import (
 // reference formulation with gorgonia's ops stays (fusedOps = false); the
 // tests hold the two to the same gradients.
 
-var (
-	matType = G.TensorType{Dims: 2, Of: hm.TypeVariable('a')}
-	vecType = G.TensorType{Dims: 1, Of: hm.TypeVariable('a')}
-)
-
 // f32 returns the float32 backing of v, or nil.
 func f32(v G.Value) []float32 { return fused.F32(v) }
-
-func hashOf(op fmt.Stringer) uint32 {
-	h := fnv.New32a()
-	fmt.Fprint(h, op.String())
-	return h.Sum32()
-}
 
 // snState holds W/σ of one spectrally normalised weight, with σ = vᵀ W u
 // from the power iteration run before the step (u and v are constants of
@@ -70,9 +58,9 @@ func (op snOp) Arity() int {
 
 func (op snOp) Type() hm.Type {
 	if op.grad {
-		return hm.NewFnType(matType, matType, matType)
+		return hm.NewFnType(fused.MatType, fused.MatType, fused.MatType)
 	}
-	return hm.NewFnType(matType, matType)
+	return hm.NewFnType(fused.MatType, fused.MatType)
 }
 
 func (op snOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
@@ -80,15 +68,10 @@ func (op snOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
 }
 
 func (op snOp) Do(inputs ...G.Value) (G.Value, error) {
-	if len(inputs) != op.Arity() {
-		return nil, fmt.Errorf("alad: %v takes %d inputs, got %d", op, op.Arity(), len(inputs))
-	}
-	var inBuf [6][]float32 // no allocation per call: at most 4 inputs
-	in := inBuf[:len(inputs)]
-	for i, v := range inputs {
-		if in[i] = f32(v); in[i] == nil {
-			return nil, fmt.Errorf("alad: %v needs float32 values", op)
-		}
+	var buf [fused.MaxArgs][]float32
+	in, err := fused.Args(&buf, op, op.Arity(), inputs)
+	if err != nil {
+		return nil, err
 	}
 	s, sn := op.st, op.st.sn
 	inv := 1 / sn.sigma
@@ -121,7 +104,7 @@ func (op snOp) ReturnsPtr() bool      { return false }
 func (op snOp) CallsExtern() bool     { return false }
 func (op snOp) OverwritesInput() int  { return -1 }
 func (op snOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
-func (op snOp) Hashcode() uint32      { return hashOf(op) }
+func (op snOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op snOp) String() string        { return fmt.Sprintf("specnorm<%s,grad%v>", op.st.name, op.grad) }
 
 func (op snOp) DiffWRT(int) []bool {
@@ -198,13 +181,13 @@ func (op bnOp) Arity() int {
 func (op bnOp) Type() hm.Type {
 	switch op.mode {
 	case bnForward:
-		return hm.NewFnType(matType, vecType, vecType, matType)
+		return hm.NewFnType(fused.MatType, fused.VecType, fused.VecType, fused.MatType)
 	case bnGradH:
-		return hm.NewFnType(matType, vecType, matType)
+		return hm.NewFnType(fused.MatType, fused.VecType, fused.MatType)
 	case bnGradGamma, bnGradBeta:
-		return hm.NewFnType(matType, vecType)
+		return hm.NewFnType(fused.MatType, fused.VecType)
 	}
-	return hm.NewFnType(matType, matType)
+	return hm.NewFnType(fused.MatType, fused.MatType)
 }
 
 func (op bnOp) out() *tensor.Dense {
@@ -226,15 +209,10 @@ func (op bnOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
 }
 
 func (op bnOp) Do(inputs ...G.Value) (G.Value, error) {
-	if len(inputs) != op.Arity() {
-		return nil, fmt.Errorf("alad: %v takes %d inputs, got %d", op, op.Arity(), len(inputs))
-	}
-	var inBuf [6][]float32 // no allocation per call: at most 4 inputs
-	in := inBuf[:len(inputs)]
-	for i, v := range inputs {
-		if in[i] = f32(v); in[i] == nil {
-			return nil, fmt.Errorf("alad: %v needs float32 values", op)
-		}
+	var buf [fused.MaxArgs][]float32
+	in, err := fused.Args(&buf, op, op.Arity(), inputs)
+	if err != nil {
+		return nil, err
 	}
 	s := op.st
 	nb, n := s.batch, s.n
@@ -322,7 +300,7 @@ func (op bnOp) ReturnsPtr() bool      { return false }
 func (op bnOp) CallsExtern() bool     { return false }
 func (op bnOp) OverwritesInput() int  { return -1 }
 func (op bnOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
-func (op bnOp) Hashcode() uint32      { return hashOf(op) }
+func (op bnOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op bnOp) String() string {
 	return fmt.Sprintf("batchnorm-lrelu%d/%d<b%d,n%d>", op.st.id, op.mode, op.st.batch, op.st.n)
 }

@@ -121,12 +121,11 @@ func powerIter(w []float32, rows, cols int, u, v []float32) float32 {
 
 // step runs one power iteration on the current weights of p, and writes
 // v u^T into uv when the reference formulation reads it.
-func (s *specNorm) step(p *param) float32 {
+func (s *specNorm) step(p *param) {
 	s.sigma = powerIter(p.w, p.rows, p.cols, s.u, s.v)
 	if s.uv != nil {
 		s.writeUV()
 	}
-	return s.sigma
 }
 
 // normalise scales x to unit length and returns its length before (at

@@ -135,3 +135,29 @@ func Leaky(v, slope float32) float32 {
 	neg := uint32((0x80000000 - u) & (u - 0xff800001) >> 63) // all ones iff v < 0
 	return math.Float32frombits(math.Float32bits(v*slope)&neg | uint32(u)&^neg)
 }
+
+// RowOffsets holds GemmRows' offset tables for dense row-major matrices:
+// r*stride for r < rows, one table per stride, made on its first use.
+type RowOffsets struct {
+	rows int
+	tab  map[int][]int
+}
+
+// NewRowOffsets returns the tables for up to rows rows.
+func NewRowOffsets(rows int) *RowOffsets {
+	return &RowOffsets{rows: rows, tab: map[int][]int{}}
+}
+
+// Of returns the offsets r*stride of the first r rows (r at most the rows
+// given to NewRowOffsets).
+func (o *RowOffsets) Of(stride, r int) []int {
+	t, ok := o.tab[stride]
+	if !ok {
+		t = make([]int, o.rows)
+		for i := range t {
+			t[i] = i * stride
+		}
+		o.tab[stride] = t
+	}
+	return t[:r]
+}

@@ -3,7 +3,6 @@ package cnn
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"math"
 
 	"github.com/chewxy/hm"
@@ -231,13 +230,10 @@ func (op convOp) InferShape(...gorgonia.DimSizer) (tensor.Shape, error) {
 func f32(v gorgonia.Value) []float32 { return fused.F32(v) }
 
 func (op convOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
-	if len(inputs) != op.Arity() {
-		return nil, fmt.Errorf("cnn: %v takes %d inputs, got %d", op, op.Arity(), len(inputs))
-	}
-	for _, in := range inputs {
-		if f32(in) == nil {
-			return nil, fmt.Errorf("cnn: %v needs float32 values", op)
-		}
+	var buf [fused.MaxArgs][]float32
+	in, err := fused.Args(&buf, op, op.Arity(), inputs)
+	if err != nil {
+		return nil, err
 	}
 	s := op.st
 	kc := s.k*s.c + 1
@@ -246,32 +242,32 @@ func (op convOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 	switch op.mode {
 	case convForward:
 		if s.xp != nil {
-			w := f32(inputs[1])
-			s.padInput(f32(inputs[0]))
+			w := in[1]
+			s.padInput(in[0])
 			s.wp.Pack(kc-1, s.out, w, s.out, false)
 			blas32.GemmRows(f32(s.z), s.zO, s.xp, s.xpOff, &s.wp, w[(kc-1)*s.out:kc*s.out], false)
 			return s.z, nil
 		}
-		s.im2col(f32(inputs[0]))
-		bl.Sgemm(blas.NoTrans, blas.NoTrans, m, s.out, kc, 1, s.cols, kc, f32(inputs[1]), s.out, 0, f32(s.z), s.out)
+		s.im2col(in[0])
+		bl.Sgemm(blas.NoTrans, blas.NoTrans, m, s.out, kc, 1, s.cols, kc, in[1], s.out, 0, f32(s.z), s.out)
 		return s.z, nil
 	case convGradX:
 		if s.xp != nil {
-			s.gradXConv(f32(s.dx), f32(inputs[0]), f32(inputs[1]), f32(inputs[2]))
+			s.gradXConv(f32(s.dx), in[0], in[1], in[2])
 			return s.dx, nil
 		}
-		bl.Sgemm(blas.NoTrans, blas.Trans, m, kc, s.out, 1, f32(inputs[2]), s.out, f32(inputs[1]), s.out, 0, s.dcols, kc)
-		s.col2im(f32(s.dx), f32(inputs[0]))
+		bl.Sgemm(blas.NoTrans, blas.Trans, m, kc, s.out, 1, in[2], s.out, in[1], s.out, 0, s.dcols, kc)
+		s.col2im(f32(s.dx), in[0])
 		return s.dx, nil
 	default:
 		if s.xp != nil {
 			// dzp is written again if gradX ran first: a copy, cheap
 			// next to the products.
-			s.padGrad(f32(inputs[1]))
-			s.gradWConv(f32(s.dw), f32(inputs[1]))
+			s.padGrad(in[1])
+			s.gradWConv(f32(s.dw), in[1])
 			return s.dw, nil
 		}
-		bl.Sgemm(blas.Trans, blas.NoTrans, kc, s.out, m, 1, s.cols, kc, f32(inputs[1]), s.out, 0, f32(s.dw), s.out)
+		bl.Sgemm(blas.Trans, blas.NoTrans, kc, s.out, m, 1, s.cols, kc, in[1], s.out, 0, f32(s.dw), s.out)
 		return s.dw, nil
 	}
 }
@@ -355,11 +351,7 @@ func (op convOp) OverwritesInput() int { return -1 }
 
 func (op convOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 
-func (op convOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op convOp) Hashcode() uint32 { return fused.Hash(op) }
 
 func (op convOp) String() string {
 	s := op.st

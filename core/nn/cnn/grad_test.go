@@ -17,6 +17,29 @@ func naiveLoss(m *Model, diffs, y []float32) float64 {
 	return sum / float64(len(y))
 }
 
+// runGraph builds m's training graph for the pairs diffs with labels y
+// (weights 1/n each), runs it once and returns it; its tape machine is
+// closed when the test ends.
+func runGraph(t *testing.T, m *Model, diffs, y []float32) *graphNet {
+	t.Helper()
+	n := len(y)
+	net, err := newGraphNet(m, n, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copy(net.xv, diffs)
+	copy(net.yv, y)
+	for i := range net.wv {
+		net.wv[i] = 1 / float32(n)
+	}
+	vm := gorgonia.NewTapeMachine(net.g, gorgonia.BindDualValues(net.params...))
+	t.Cleanup(func() { vm.Close() })
+	if err := vm.RunAll(); err != nil {
+		t.Fatal(err)
+	}
+	return net
+}
+
 // TestGradients holds the gradients of the training graph (convOp's
 // backward modes, the pooling and the loss) to central finite differences
 // of the float64 reference loss.
@@ -35,20 +58,7 @@ func TestGradients(t *testing.T) {
 	m := randomModel(arch, d, rng)
 	diffs := randomDiffs(rng, n, d)
 	y := []float32{0, 1, 1, 0, 1}
-	net, err := newGraphNet(m, n, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	copy(net.xv, diffs)
-	copy(net.yv, y)
-	for i := range net.wv {
-		net.wv[i] = 1.0 / n
-	}
-	vm := gorgonia.NewTapeMachine(net.g, gorgonia.BindDualValues(net.params...))
-	defer vm.Close()
-	if err := vm.RunAll(); err != nil {
-		t.Fatal(err)
-	}
+	net := runGraph(t, m, diffs, y)
 	if got, want := float64(net.cost.Value().Data().(float32)), naiveLoss(m, diffs, y); math.Abs(got-want) > 1e-5 {
 		t.Fatalf("graph loss %v, reference %v", got, want)
 	}
@@ -108,20 +118,7 @@ func TestStride1InPlace(t *testing.T) {
 	diffs := randomDiffs(rng, n, d)
 	run := func(ref bool) [][]float32 {
 		im2colAll = ref
-		net, err := newGraphNet(m, n, true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		copy(net.xv, diffs)
-		copy(net.yv, []float32{0, 1, 1, 0, 1, 0})
-		for i := range net.wv {
-			net.wv[i] = 1.0 / n
-		}
-		vm := gorgonia.NewTapeMachine(net.g, gorgonia.BindDualValues(net.params...))
-		defer vm.Close()
-		if err := vm.RunAll(); err != nil {
-			t.Fatal(err)
-		}
+		net := runGraph(t, m, diffs, []float32{0, 1, 1, 0, 1, 0})
 		out := [][]float32{append([]float32(nil), net.logits.Value().Data().([]float32)...)}
 		for _, p := range net.params {
 			g, err := p.Grad()

@@ -113,7 +113,7 @@ type Model struct {
 	// once for blas32.GemmRows (bias and ReLU in the product's epilogue),
 	// and the row offsets i*w of each width w.
 	packed [8]blas32.PackedB
-	offs   map[int][]int
+	offs   *blas32.RowOffsets
 }
 
 // Dim returns the number of values per row.
@@ -445,18 +445,9 @@ func (m *Model) Score(dst, x []float32) []float32 {
 	}
 	ls := []*dense{&m.enc[0], &m.enc[1], &m.enc[2], &m.mu, &m.dec[0], &m.dec[1], &m.dec[2], &m.dec[3]}
 	if m.offs == nil {
-		m.offs = map[int][]int{}
+		m.offs = blas32.NewRowOffsets(blockRows)
 		for i, l := range ls {
 			m.packed[i].Pack(l.In, l.Out, l.W, l.Out, false)
-			for _, w := range []int{l.In, l.Out} {
-				if m.offs[w] == nil {
-					o := make([]int, blockRows)
-					for r := range o {
-						o[r] = r * w
-					}
-					m.offs[w] = o
-				}
-			}
 		}
 	}
 	a, b := m.scratch[:s], m.scratch[s:2*s]
@@ -466,7 +457,7 @@ func (m *Model) Score(dst, x []float32) []float32 {
 		in, out := xs, a
 		for i, l := range ls {
 			// ReLU after every layer but mu and the last.
-			blas32.GemmRows(out, m.offs[l.Out][:r], in, m.offs[l.In][:r], &m.packed[i], l.B, i != 3 && i != 7)
+			blas32.GemmRows(out, m.offs.Of(l.Out, r), in, m.offs.Of(l.In, r), &m.packed[i], l.B, i != 3 && i != 7)
 			in = out
 			if i%2 == 0 {
 				out = b

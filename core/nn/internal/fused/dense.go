@@ -26,9 +26,7 @@ package fused
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"math"
-	"sync/atomic"
 
 	"github.com/chewxy/hm"
 	"gonum.org/v1/gonum/blas"
@@ -46,10 +44,6 @@ const (
 	ReLU                // max(z, 0), as gorgonia's Rectify
 	LReLU               // z for z >= 0, slope*z below
 )
-
-// ids numbers the ops' states: their hashes must differ (gorgonia merges
-// nodes of equal hash and inputs).
-var ids atomic.Int64
 
 // Dense adds act(x₁ W₁ + … + b) ⊙ mask to xs' graph: xs are one or more
 // batch×inᵢ parts of the layer's input (the columns of their
@@ -81,7 +75,7 @@ func Dense(xs []*G.Node, w, b *G.Node, act Activation, slope float32, mask []flo
 	if mask != nil && len(mask) != batch*out {
 		return nil, fmt.Errorf("fused: mask of %d values, want %d", len(mask), batch*out)
 	}
-	st := newDenseState(int(ids.Add(1)), batch, ins, out, act, slope, b != nil, mask)
+	st := newDenseState(NewID(), batch, ins, out, act, slope, b != nil, mask)
 	args := append(append(G.Nodes{}, xs...), w)
 	if b != nil {
 		args = append(args, b)
@@ -168,23 +162,18 @@ func (op denseOp) Arity() int {
 	return 1 // dy or dz
 }
 
-var (
-	matType = G.TensorType{Dims: 2, Of: hm.TypeVariable('a')}
-	vecType = G.TensorType{Dims: 1, Of: hm.TypeVariable('a')}
-)
-
 func (op denseOp) Type() hm.Type {
 	ts := make([]hm.Type, 0, op.Arity()+1)
 	for range op.Arity() {
-		ts = append(ts, matType)
+		ts = append(ts, MatType)
 	}
 	if op.mode == denseForward && op.st.bias {
-		ts[len(ts)-1] = vecType
+		ts[len(ts)-1] = VecType
 	}
 	if op.mode == denseGradB {
-		return hm.NewFnType(append(ts, vecType)...)
+		return hm.NewFnType(append(ts, VecType)...)
 	}
-	return hm.NewFnType(append(ts, matType)...)
+	return hm.NewFnType(append(ts, MatType)...)
 }
 
 func (op denseOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
@@ -220,15 +209,10 @@ func F32(v G.Value) []float32 {
 }
 
 func (op denseOp) Do(inputs ...G.Value) (G.Value, error) {
-	if len(inputs) != op.Arity() {
-		return nil, fmt.Errorf("fused: %v takes %d inputs, got %d", op, op.Arity(), len(inputs))
-	}
-	var inBuf [6][]float32 // no allocation per call: at most 4 inputs
-	in := inBuf[:len(inputs)]
-	for i, v := range inputs {
-		if in[i] = f32(v); in[i] == nil {
-			return nil, fmt.Errorf("fused: %v needs float32 values", op)
-		}
+	var buf [MaxArgs][]float32
+	in, err := Args(&buf, op, op.Arity(), inputs)
+	if err != nil {
+		return nil, err
 	}
 	s := op.st
 	bl := G.WhichBLAS()
@@ -356,7 +340,7 @@ func (op denseOp) ReturnsPtr() bool      { return false }
 func (op denseOp) CallsExtern() bool     { return false }
 func (op denseOp) OverwritesInput() int  { return -1 }
 func (op denseOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
-func (op denseOp) Hashcode() uint32      { return hashOf(op) }
+func (op denseOp) Hashcode() uint32      { return Hash(op) }
 
 func (op denseOp) String() string {
 	s := op.st
@@ -399,10 +383,4 @@ func (op denseOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error)
 		}
 	}
 	return res, nil
-}
-
-func hashOf(op fmt.Stringer) uint32 {
-	h := fnv.New32a()
-	fmt.Fprint(h, op.String())
-	return h.Sum32()
 }
