@@ -34,8 +34,8 @@ func main() {
 	// the game has work left (ScheduleFrame), not 60 times a second: the
 	// page's main thread shares the cores with the compute workers. With
 	// the demo's map idle in headless Chromium, all of Chromium's processes
-	// took 6.2-6.9% of a core against 7.8-7.9% at 60 ticks a second. FPSModeVsyncOffMinimum is
-	// deprecated (since v2.5, for SetScreenClearedEveryFrame(false), which
+	// take 6.1-7.2% of a core against 7.5-7.9% at 60 ticks a second
+	// (BenchmarkBrowserIdleMap). FPSModeVsyncOffMinimum is deprecated (since v2.5, for SetScreenClearedEveryFrame(false), which
 	// saves the drawing but still runs Update every tick) and the only way
 	// to stop the ticks. A slow heartbeat catches any change this misses
 	// (a resize the browser reports late).
