@@ -3,11 +3,12 @@ package vae
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"halo/core/nn/internal/fused"
 )
 
 // expOp is the element-wise exponential of a float32 tensor as a gorgonia
@@ -66,24 +67,26 @@ func (op expOp) InferShape(...G.DimSizer) (tensor.Shape, error) {
 }
 
 func (op expOp) Do(inputs ...G.Value) (G.Value, error) {
-	if len(inputs) != op.Arity() {
-		return nil, fmt.Errorf("vae: %v takes %d inputs, got %d", op, op.Arity(), len(inputs))
+	var buf [fused.MaxArgs][]float32
+	in, err := fused.Args(&buf, op, op.Arity(), inputs)
+	if err != nil {
+		return nil, err
 	}
 	n := op.st.y.Shape().TotalSize()
-	for _, in := range inputs {
-		if s, ok := in.Data().([]float32); !ok || len(s) != n {
+	for _, s := range in {
+		if len(s) != n {
 			return nil, fmt.Errorf("vae: %v needs float32 values of shape %v", op, op.st.y.Shape())
 		}
 	}
 	if !op.back {
-		x, y := inputs[0].Data().([]float32), op.st.y.Data().([]float32)
+		x, y := in[0], fused.F32(op.st.y)
 		for i, v := range x {
 			y[i] = exp32(v)
 		}
 		return op.st.y, nil
 	}
-	y, dy := inputs[0].Data().([]float32), inputs[1].Data().([]float32)
-	dx := op.st.dx.Data().([]float32)
+	y, dy := in[0], in[1]
+	dx := fused.F32(op.st.dx)
 	for i, v := range y {
 		dx[i] = dy[i] * v
 	}
@@ -96,11 +99,7 @@ func (op expOp) OverwritesInput() int { return -1 }
 
 func (op expOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 
-func (op expOp) Hashcode() uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
+func (op expOp) Hashcode() uint32 { return fused.Hash(op) }
 
 func (op expOp) String() string {
 	if op.back {
