@@ -163,7 +163,7 @@ func (b *builder) node(p *param) *G.Node {
 	return n
 }
 
-// fusedOps selects the fused layer ops of ops.go; false builds the same
+// fusedOps selects the fused ops (fused.Dense, ops.go); false builds the same
 // networks from gorgonia's own ops (the reference the tests hold the fused
 // ops to).
 var fusedOps = true
