@@ -407,10 +407,10 @@ func simdModule() []byte {
 	m = append(m, 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00)
 	m = section(m, 1, vec([]byte{0x60, 0x01, valI32, 0x00}, []byte{0x60, 0x00, 0x00})) // types
 	m = section(m, 2, vec(concat(name("env"), name("mem"), []byte{0x02, 0x00, 0x00}))) // import memory, min 0
-	m = section(m, 3, vec([]byte{0x00}, []byte{0x01}))                                 // functions
+	m = section(m, 3, vec([]byte{0x00}, []byte{0x01}, []byte{0x01}))                   // functions
 	m = section(m, 6, vec([]byte{valI32, 0x01, opI32Const, 0x00, opEnd}))              // mutable global
-	m = section(m, 7, vec(concat(name("setp"), []byte{0x00, 0x00}), concat(name("rows"), []byte{0x00, 0x01})))
-	m = section(m, 10, vec(sized(setp), sized(rowsFn)))
+	m = section(m, 7, vec(concat(name("setp"), []byte{0x00, 0x00}), concat(name("rows"), []byte{0x00, 0x01}), concat(name("ew"), []byte{0x00, 0x02})))
+	m = section(m, 10, vec(sized(setp), sized(rowsFn), sized(ewFunc())))
 	return m
 }
 

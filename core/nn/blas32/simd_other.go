@@ -25,3 +25,8 @@ func Kernel() string {
 	}
 	return "go"
 }
+
+func activateSIMD(dst, z, mask []float32, act Act, slope float32) int        { return 0 }
+func activateGradSIMD(dz, dy, z, mask []float32, act Act, slope float32) int { return 0 }
+func keepPositiveSIMD(dx, x []float32) int                                   { return 0 }
+func colSumsSIMD(dst, a []float32, rows, cols int) int                       { return 0 }

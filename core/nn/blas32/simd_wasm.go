@@ -20,6 +20,7 @@ var simd struct {
 	ready  bool // instantiated
 	on     bool // in use
 	rows   js.Value
+	ew     js.Value // element-wise passes (simd_elementwise.go)
 	params [spCount]int32
 	t      []float32 // output rows of the last call, reused
 	bias   []float32 // bias padded to whole panels, reused
@@ -46,6 +47,7 @@ func init() {
 	ex := inst.Get("exports")
 	ex.Call("setp", int(uintptr(unsafe.Pointer(&simd.params[0]))))
 	simd.rows = ex.Get("rows")
+	simd.ew = ex.Get("ew")
 	simd.ready, simd.on = true, true
 }
 
@@ -216,4 +218,89 @@ func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float
 		}
 	}
 	return true
+}
+
+// The parameter block holds ew's slots too.
+var _ = [spCount - epCount]struct{}{}
+
+// ewCall runs ew with op on the first n&^3 elements and returns how many it
+// did (0 when the kernel is off or n is below ewMin).
+func ewCall(op int, n int, dst, a, b, z []float32, slope float32) int {
+	n &^= 3
+	if !simd.on || n < ewMin {
+		return 0
+	}
+	simd.mu.Lock()
+	defer simd.mu.Unlock()
+	p := &simd.params
+	*p = [spCount]int32{}
+	p[epOp], p[epN] = int32(op), int32(n)
+	p[epDst], p[epA] = addr(dst), addr(a)
+	if b != nil {
+		p[epB] = addr(b)
+	}
+	if z != nil {
+		p[epZ] = addr(z)
+	}
+	p[epSlope] = int32(math.Float32bits(slope))
+	simd.ew.Invoke()
+	return n
+}
+
+func activateSIMD(dst, z, mask []float32, act Act, slope float32) int {
+	var op int
+	switch {
+	case act == ActReLU && mask == nil:
+		op = ewReLU
+	case act == ActReLU:
+		op = ewReLUMask
+	case act == ActLeaky && mask == nil:
+		op = ewLeaky
+	case act == ActLeaky:
+		op = ewLeakyMask
+	case mask != nil:
+		op = ewMask
+	default: // a copy
+		return 0
+	}
+	return ewCall(op, len(z), dst, z, mask, nil, slope)
+}
+
+func activateGradSIMD(dz, dy, z, mask []float32, act Act, slope float32) int {
+	var op int
+	switch {
+	case act == ActReLU && mask == nil:
+		op = ewGradReLU
+	case act == ActReLU:
+		op = ewGradReLUMask
+	case act == ActLeaky && mask == nil:
+		op = ewGradLeaky
+	case act == ActLeaky:
+		op = ewGradLeakyMask
+	case mask != nil:
+		op = ewMask
+	default: // a copy
+		return 0
+	}
+	return ewCall(op, len(z), dz, dy, mask, z, slope)
+}
+
+func keepPositiveSIMD(dx, x []float32) int {
+	return ewCall(ewKeepPositive, len(x), dx, dx, nil, x, 0)
+}
+
+// colSumsSIMD sums the first cols&^3 columns and returns their number.
+func colSumsSIMD(dst, a []float32, rows, cols int) int {
+	n := cols &^ 3
+	if !simd.on || n == 0 || rows*n < ewMin || rows <= 0 {
+		return 0
+	}
+	simd.mu.Lock()
+	defer simd.mu.Unlock()
+	p := &simd.params
+	*p = [spCount]int32{}
+	p[epOp], p[epN], p[epRows], p[epLd] = ewColSums, int32(n), int32(rows), int32(cols)
+	p[epDst], p[epA] = addr(dst), addr(a)
+	simd.ew.Invoke()
+	return n
 }

@@ -133,3 +133,75 @@ func TestSIMDGemmRowsNoAlloc(t *testing.T) {
 		t.Fatalf("GemmRows on the SIMD kernel allocates %v times per call", n)
 	}
 }
+
+// TestElementwiseSIMDBitIdentical holds ew (the SIMD module's element-wise
+// passes) to the scalar loops bit for bit: every activation and gradient
+// with and without a mask, KeepPositive and ColSums, at lengths around the
+// SIMD threshold and the lane width, with signed zeros, NaN, infinities and
+// subnormals in the data (NaNs match as NaNs).
+func TestElementwiseSIMDBitIdentical(t *testing.T) {
+	requireSIMD(t)
+	defer SetSIMD(true)
+	rng := rand.New(rand.NewPCG(9, 9))
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(-math.NaN()),
+		float32(math.Inf(1)), float32(math.Inf(-1)), 1e-40, -1e-40, -3e38}
+	fill := func(n int) []float32 {
+		s := randSlice(rng, n)
+		for i := range s {
+			if rng.IntN(8) == 0 {
+				s[i] = special[rng.IntN(len(special))]
+			}
+		}
+		return s
+	}
+	same := func(name string, got, want []float32) {
+		t.Helper()
+		for i := range got {
+			if got[i] != got[i] && want[i] != want[i] {
+				continue
+			}
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("%s: element %d = %v (%#x), scalar %v (%#x)", name, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+			}
+		}
+	}
+	// both runs f with the SIMD module and without, on fresh copies of dst0.
+	both := func(name string, dst0 []float32, f func(dst []float32)) {
+		t.Helper()
+		var got, want []float32
+		for _, on := range []bool{true, false} {
+			SetSIMD(on)
+			d := append([]float32(nil), dst0...)
+			f(d)
+			if on {
+				got = d
+			} else {
+				want = d
+			}
+		}
+		same(name, got, want)
+	}
+	SetSIMD(true)
+	x := fill(1027)
+	if got := activateSIMD(make([]float32, 1027), x, nil, ActReLU, 0); got != 1024 {
+		t.Fatalf("the SIMD module did %d of 1027 elements, want 1024", got)
+	}
+	if got := colSumsSIMD(make([]float32, 13), x, 79, 13); got != 12 {
+		t.Fatalf("the SIMD module summed %d of 13 columns, want 12", got)
+	}
+	for _, n := range []int{0, 3, 63, 64, 65, 67, 130, 1027} {
+		z, dy, m := fill(n), fill(n), fill(n)
+		for _, act := range []Act{ActIdentity, ActReLU, ActLeaky} {
+			for _, mask := range [][]float32{nil, m} {
+				name := fmt.Sprintf("n=%d act=%d mask=%v", n, act, mask != nil)
+				both("Activate "+name, fill(n), func(d []float32) { Activate(d, z, mask, act, 0.2) })
+				both("ActivateGrad "+name, fill(n), func(d []float32) { ActivateGrad(d, dy, z, mask, act, 0.2) })
+			}
+		}
+		both(fmt.Sprintf("KeepPositive n=%d", n), dy, func(d []float32) { KeepPositive(d, z) })
+	}
+	for _, rc := range [][2]int{{1, 1}, {1, 64}, {16, 4}, {16, 5}, {128, 39}, {128, 64}, {77, 8}, {3, 130}} {
+		a := fill(rc[0] * rc[1])
+		both(fmt.Sprintf("ColSums %dx%d", rc[0], rc[1]), fill(rc[1]), func(d []float32) { ColSums(d, a, rc[0], rc[1]) })
+	}
+}

@@ -3,7 +3,6 @@ package cnn
 import (
 	"fmt"
 	"hash"
-	"math"
 
 	"github.com/chewxy/hm"
 	"gonum.org/v1/gonum/blas"
@@ -132,10 +131,8 @@ func (s *convState) padInput(x []float32) {
 			continue
 		}
 		// Not max(v, 0): Go's float max (NaN and signed-zero rules) is slow
-		// in js/wasm; blas32.ReLU has no branch either.
-		for i, v := range src {
-			dst[i] = blas32.ReLU(v)
-		}
+		// in js/wasm; blas32.Activate has no branch and runs on SIMD there.
+		blas32.Activate(dst, src, nil, blas32.ActReLU, 0)
 	}
 }
 
@@ -160,13 +157,7 @@ func (s *convState) gradWConv(dw, dz []float32) {
 	c, out, k, pad := s.c, s.out, s.k, (s.k-1)/2
 	m := s.batch*(s.inL+2*pad) - 2*pad
 	blas32.GemmWindowsT(k*c, out, m, s.xp, c, s.dzp[pad*out:], out, dw, out)
-	db := dw[k*c*out : (k*c+1)*out]
-	clear(db)
-	for r := 0; r < s.batch*s.inL; r++ {
-		for j, v := range dz[r*out : (r+1)*out] {
-			db[j] += v
-		}
-	}
+	blas32.ColSums(dw[k*c*out:(k*c+1)*out], dz, s.batch*s.inL, out)
 }
 
 // gradXConv computes dx for a stride-1 layer without im2col's scatter:
@@ -281,9 +272,7 @@ func (s *convState) im2col(x []float32) {
 		// long (2.1 s against 0.6 s over 20 steps of the default network).
 		// A -0 kept here adds as +0 in the products, which start from +0.
 		xr := s.xr[:len(x)]
-		for i, v := range x {
-			xr[i] = blas32.ReLU(v)
-		}
+		blas32.Activate(xr, x, nil, blas32.ActReLU, 0)
 		x = xr
 	}
 	c, k, pad := s.c, s.k, (s.k-1)/2
@@ -335,15 +324,7 @@ func (s *convState) col2im(dx, x []float32) {
 
 // reluMask zeroes dx where x <= 0: the gradient through the ReLU applied
 // to x.
-func reluMask(dx, x []float32) {
-	dx = dx[:len(x)]
-	for i, v := range x {
-		// Without a branch (the signs are random: a branch mispredicts
-		// half the time): keep where x's bits, as an int32, are positive.
-		keep := uint32(-int64(int32(math.Float32bits(v))) >> 63)
-		dx[i] = math.Float32frombits(math.Float32bits(dx[i]) & keep)
-	}
-}
+func reluMask(dx, x []float32) { blas32.KeepPositive(dx, x) }
 
 func (op convOp) ReturnsPtr() bool     { return false }
 func (op convOp) CallsExtern() bool    { return false }

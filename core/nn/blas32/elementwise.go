@@ -1,0 +1,162 @@
+package blas32
+
+import "math"
+
+// Element-wise passes of the training graphs' layers (core/nn/internal/fused,
+// the CNN's conv op): activations with their dropout masks, the gradients
+// through them, and column sums for the bias gradients. In js/wasm they run
+// four lanes at a time on the SIMD module (simd_module.go, function ew) when
+// the slices are long enough to pay for the call; everywhere else, and for
+// the last len%4 elements, on the scalar loops below. Both compute the same
+// rounded operations in the same order, so the results are equal bit for
+// bit (up to NaN payloads, which WebAssembly leaves open).
+
+// Act is an activation of the element-wise passes.
+type Act byte
+
+const (
+	ActIdentity Act = iota
+	ActReLU         // Go's `if v < 0 { v = 0 }` (-0 and NaN pass), as ReLU
+	ActLeaky        // v * slope where v's sign bit is set, v * 1 elsewhere
+)
+
+// ewMin is the least number of elements for which the SIMD module is
+// called: below it the call costs more than the scalar loop.
+const ewMin = 64
+
+// Activate sets dst[i] = act(z[i]), times mask[i] when mask is not nil.
+// dst and z have the same length; mask has at least as many values.
+func Activate(dst, z, mask []float32, act Act, slope float32) {
+	dst = dst[:len(z)]
+	if mask != nil {
+		mask = mask[:len(z)]
+	}
+	i := activateSIMD(dst, z, mask, act, slope)
+	dst, z = dst[i:], z[i:]
+	if mask != nil {
+		mask = mask[i:]
+	}
+	activateGo(dst, z, mask, act, slope)
+}
+
+func activateGo(dst, z, mask []float32, act Act, slope float32) {
+	factor := [2]float32{1, slope}
+	switch act {
+	case ActReLU:
+		if mask == nil {
+			for i, v := range z {
+				dst[i] = ReLU(v)
+			}
+		} else {
+			for i, v := range z {
+				dst[i] = ReLU(v) * mask[i]
+			}
+		}
+	case ActLeaky:
+		// The sign bit picks the factor: no branch on the signs, which are
+		// random (a branch mispredicts half the time natively).
+		if mask == nil {
+			for i, v := range z {
+				dst[i] = v * factor[math.Float32bits(v)>>31]
+			}
+		} else {
+			for i, v := range z {
+				dst[i] = v * factor[math.Float32bits(v)>>31] * mask[i]
+			}
+		}
+	default:
+		if mask == nil {
+			copy(dst, z)
+		} else {
+			for i, v := range z {
+				dst[i] = v * mask[i]
+			}
+		}
+	}
+}
+
+// ActivateGrad sets dz[i] = dy[i] * act'(z[i]), times mask[i] when mask is
+// not nil: the gradient through Activate. ReLU's gradient keeps dy where
+// z's sign bit is clear (+0 included) and is +0 elsewhere; Leaky's is
+// dy * slope where z's sign bit is set and dy * 1 elsewhere.
+func ActivateGrad(dz, dy, z, mask []float32, act Act, slope float32) {
+	dz, dy = dz[:len(z)], dy[:len(z)]
+	if mask != nil {
+		mask = mask[:len(z)]
+	}
+	i := activateGradSIMD(dz, dy, z, mask, act, slope)
+	dz, dy, z = dz[i:], dy[i:], z[i:]
+	if mask != nil {
+		mask = mask[i:]
+	}
+	activateGradGo(dz, dy, z, mask, act, slope)
+}
+
+// keepIfNonNegative is g where z's sign bit is clear and +0 where it is
+// set: the gradient g through ReLU at z.
+func keepIfNonNegative(g, z float32) float32 {
+	return math.Float32frombits(math.Float32bits(g) &^ uint32(int32(math.Float32bits(z))>>31))
+}
+
+func activateGradGo(dz, dy, z, mask []float32, act Act, slope float32) {
+	factor := [2]float32{1, slope}
+	switch {
+	case act == ActReLU && mask == nil:
+		for i, v := range z {
+			dz[i] = keepIfNonNegative(dy[i], v)
+		}
+	case act == ActReLU:
+		for i, v := range z {
+			dz[i] = keepIfNonNegative(dy[i], v) * mask[i]
+		}
+	case act == ActLeaky && mask == nil:
+		for i, v := range z {
+			dz[i] = dy[i] * factor[math.Float32bits(v)>>31]
+		}
+	case act == ActLeaky:
+		for i, v := range z {
+			dz[i] = dy[i] * factor[math.Float32bits(v)>>31] * mask[i]
+		}
+	case mask == nil:
+		copy(dz, dy)
+	default:
+		for i, g := range dy {
+			dz[i] = g * mask[i]
+		}
+	}
+}
+
+// KeepPositive zeroes dx[i] where x[i] is not positive (x <= 0, -0 and
+// negative NaNs included): the gradient through a ReLU whose derivative at
+// 0 is 0. dx has at least len(x) values.
+func KeepPositive(dx, x []float32) {
+	dx = dx[:len(x)]
+	i := keepPositiveSIMD(dx, x)
+	keepPositiveGo(dx[i:], x[i:])
+}
+
+func keepPositiveGo(dx, x []float32) {
+	for i, v := range x {
+		// Keep where x's bits, as an int32, are positive; no branch.
+		keep := uint32(-int64(int32(math.Float32bits(v))) >> 63)
+		dx[i] = math.Float32frombits(math.Float32bits(dx[i]) & keep)
+	}
+}
+
+// ColSums sets dst[j] to the sum of a[r*cols+j] over r < rows, added in
+// the order r = 0, 1, ... from +0 (the bias gradient of a layer whose
+// output gradient is the rows×cols matrix a).
+func ColSums(dst, a []float32, rows, cols int) {
+	dst = dst[:cols]
+	if rows*cols > len(a) {
+		panic("blas32: ColSums: a is shorter than rows*cols")
+	}
+	j := colSumsSIMD(dst, a, rows, cols)
+	for c := j; c < cols; c++ {
+		var s float32
+		for r := 0; r < rows; r++ {
+			s += a[r*cols+c]
+		}
+		dst[c] = s
+	}
+}

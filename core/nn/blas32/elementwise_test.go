@@ -1,0 +1,79 @@
+package blas32
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestElementwiseDefinitions holds the element-wise passes to their
+// definitions written out with branches.
+func TestElementwiseDefinitions(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	const n, slope = 203, float32(0.2)
+	z, dy, m := randSlice(rng, n), randSlice(rng, n), randSlice(rng, n)
+	z[0], z[1] = 0, float32(math.Copysign(0, -1))
+	neg := func(v float32) bool { return math.Signbit(float64(v)) }
+	want := func(act Act, v float32) float32 {
+		switch {
+		case act == ActReLU && v < 0:
+			return 0
+		case act == ActLeaky && neg(v):
+			return v * slope
+		}
+		return v
+	}
+	grad := func(act Act, g, v float32) float32 {
+		switch {
+		case act == ActReLU && neg(v):
+			return 0
+		case act == ActLeaky && neg(v):
+			return g * slope
+		}
+		return g
+	}
+	got := make([]float32, n)
+	for _, act := range []Act{ActIdentity, ActReLU, ActLeaky} {
+		for _, mask := range [][]float32{nil, m} {
+			Activate(got, z, mask, act, slope)
+			for i, v := range z {
+				w := want(act, v)
+				if mask != nil {
+					w *= mask[i]
+				}
+				if math.Float32bits(got[i]) != math.Float32bits(w) {
+					t.Fatalf("Activate act %d mask %v: [%d] = %v, want %v", act, mask != nil, i, got[i], w)
+				}
+			}
+			ActivateGrad(got, dy, z, mask, act, slope)
+			for i, v := range z {
+				w := grad(act, dy[i], v)
+				if mask != nil {
+					w *= mask[i]
+				}
+				if math.Float32bits(got[i]) != math.Float32bits(w) {
+					t.Fatalf("ActivateGrad act %d mask %v: [%d] = %v, want %v", act, mask != nil, i, got[i], w)
+				}
+			}
+		}
+	}
+	copy(got, dy)
+	KeepPositive(got, z)
+	for i, v := range z {
+		if w := dy[i]; !(v > 0) && got[i] != 0 || v > 0 && got[i] != w {
+			t.Fatalf("KeepPositive: [%d] = %v for x = %v, dx = %v", i, got[i], v, w)
+		}
+	}
+	const rows, cols = 7, 29
+	sums := make([]float32, cols)
+	ColSums(sums, z, rows, cols)
+	for j := range cols {
+		var s float32
+		for r := range rows {
+			s += z[r*cols+j]
+		}
+		if sums[j] != s {
+			t.Fatalf("ColSums: column %d = %v, want %v", j, sums[j], s)
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package blas32
+
+// The element-wise function ew of the SIMD module (elementwise.go has the
+// scalar loops it must equal). It reads the same parameter block as rows,
+// with these slots:
+const (
+	epOp    = iota // one of the ew* operations
+	epDst          // byte address of the output
+	epA            // byte address of the first operand (z, dy, dx or the matrix)
+	epB            // byte address of the mask (ops with a mask)
+	epZ            // byte address of z (gradients, KeepPositive)
+	epN            // elements, a multiple of 4 (ColSums: columns, a multiple of 4)
+	epSlope        // float32 bits of the leaky slope
+	epRows         // ColSums: rows
+	epLd           // ColSums: row stride of the matrix in elements
+	epCount
+)
+
+// The operations of ew, lane by lane (m the mask, s the slope, sign(v)
+// v's sign bit as all ones or zeros):
+const (
+	ewReLU          = 1 + iota // dst = a &^ (a < 0)
+	ewReLUMask                 // dst = (a &^ (a < 0)) * m
+	ewLeaky                    // dst = a * bitselect(s, 1, sign(a))
+	ewLeakyMask                // dst = a * bitselect(s, 1, sign(a)) * m
+	ewMask                     // dst = a * m
+	ewGradReLU                 // dst = a &^ sign(z)
+	ewGradReLUMask             // dst = (a &^ sign(z)) * m
+	ewGradLeaky                // dst = a * bitselect(s, 1, sign(z))
+	ewGradLeakyMask            // dst = a * bitselect(s, 1, sign(z)) * m
+	ewKeepPositive             // dst = a & (int32(z) > 0)
+	ewColSums                  // dst[j] = sum over r of a[r*ld + j], j < n
+)
+
+// More opcodes (WebAssembly SIMD).
+const (
+	simdI32x4Splat = 17
+	simdI32x4GtS   = 59
+	simdV128And    = 78
+	simdI32x4ShrS  = 172
+	f32One         = 0x3f800000 // bits of 1.0
+)
+
+// ewFunc returns the code of ew (locals and body).
+func ewFunc() []byte {
+	const (
+		lP = iota
+		lOp
+		lDst
+		lA
+		lB
+		lZ
+		lEnd // bytes: 4*n
+		lI   // byte offset
+		lRows
+		lLd // bytes: 4*ld
+		lQ
+		lR
+		nI32
+	)
+	const (
+		vSlope = nI32 + iota
+		vOne
+		vAcc
+		nV128 = 3
+	)
+	var w wasmAsm
+	w.op(opGlobalGet, 0)
+	w.op(opLocalSet, lP)
+	for _, sl := range [][2]int{{epOp, lOp}, {epDst, lDst}, {epA, lA}, {epB, lB}, {epZ, lZ}, {epRows, lRows}} {
+		w.op(opLocalGet, lP)
+		w.load(opI32Load, 2, 4*sl[0])
+		w.op(opLocalSet, sl[1])
+	}
+	for _, sl := range [][2]int{{epN, lEnd}, {epLd, lLd}} { // elements to bytes
+		w.op(opLocalGet, lP)
+		w.load(opI32Load, 2, 4*sl[0])
+		w.i32const(2)
+		w.raw(opI32Shl)
+		w.op(opLocalSet, sl[1])
+	}
+	w.op(opLocalGet, lP)
+	w.load(opF32Load, 2, 4*epSlope)
+	w.simd(simdF32x4Splat)
+	w.op(opLocalSet, vSlope)
+	w.i32const(f32One)
+	w.simd(simdI32x4Splat)
+	w.op(opLocalSet, vOne)
+
+	// at pushes the v128 at local base + i.
+	at := func(base int) {
+		w.op(opLocalGet, base)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		w.simdLoad(0)
+	}
+	// sign pushes base[i]'s sign bits spread over each lane.
+	sign := func(base int) {
+		at(base)
+		w.i32const(31)
+		w.simd(simdI32x4ShrS)
+	}
+	// factor pushes bitselect(slope, 1, sign(base[i])).
+	factor := func(base int) {
+		w.op(opLocalGet, vSlope)
+		w.op(opLocalGet, vOne)
+		sign(base)
+		w.simd(simdV128Bitselect)
+	}
+	relu := func() { // a &^ (a < 0)
+		at(lA)
+		at(lA)
+		w.v128zero()
+		w.simd(simdF32x4Lt)
+		w.simd(simdV128AndNot)
+	}
+	times := func(base int) {
+		at(base)
+		w.simd(simdF32x4Mul)
+	}
+	// each emits, when op is code: for i = 0; i < end; i += 16 { dst[i] = val() }
+	each := func(code int, val func()) {
+		w.op(opLocalGet, lOp)
+		w.i32const(code)
+		w.raw(opI32Eq)
+		w.ifVoid()
+		w.i32const(0)
+		w.op(opLocalSet, lI)
+		w.block()
+		w.loop()
+		w.op(opLocalGet, lI)
+		w.op(opLocalGet, lEnd)
+		w.raw(opI32GeS)
+		w.op(opBrIf, 1)
+		w.op(opLocalGet, lDst)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		val()
+		w.simdStore(0)
+		w.step(lI, opI32Add, 16)
+		w.op(opBr, 0)
+		w.raw(opEnd)
+		w.raw(opEnd)
+		w.raw(opEnd)
+	}
+	each(ewReLU, relu)
+	each(ewReLUMask, func() { relu(); times(lB) })
+	each(ewLeaky, func() { at(lA); factor(lA); w.simd(simdF32x4Mul) })
+	each(ewLeakyMask, func() { at(lA); factor(lA); w.simd(simdF32x4Mul); times(lB) })
+	each(ewMask, func() { at(lA); times(lB) })
+	each(ewGradReLU, func() { at(lA); sign(lZ); w.simd(simdV128AndNot) })
+	each(ewGradReLUMask, func() { at(lA); sign(lZ); w.simd(simdV128AndNot); times(lB) })
+	each(ewGradLeaky, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul) })
+	each(ewGradLeakyMask, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul); times(lB) })
+	each(ewKeepPositive, func() {
+		at(lA)
+		at(lZ)
+		w.v128zero()
+		w.simd(simdI32x4GtS)
+		w.simd(simdV128And)
+	})
+
+	// ColSums: for i = 0; i < end; i += 16 { acc = 0; q = a + i;
+	// for r = rows; r > 0; r-- { acc += load(q); q += ld }; dst[i] = acc }
+	w.op(opLocalGet, lOp)
+	w.i32const(ewColSums)
+	w.raw(opI32Eq)
+	w.ifVoid()
+	w.i32const(0)
+	w.op(opLocalSet, lI)
+	w.block()
+	w.loop()
+	w.op(opLocalGet, lI)
+	w.op(opLocalGet, lEnd)
+	w.raw(opI32GeS)
+	w.op(opBrIf, 1)
+	w.v128zero()
+	w.op(opLocalSet, vAcc)
+	w.op(opLocalGet, lA)
+	w.op(opLocalGet, lI)
+	w.raw(opI32Add)
+	w.op(opLocalSet, lQ)
+	w.op(opLocalGet, lRows)
+	w.op(opLocalSet, lR)
+	w.block()
+	w.loop()
+	w.op(opLocalGet, lR)
+	w.i32const(0)
+	w.raw(opI32LeS)
+	w.op(opBrIf, 1)
+	w.op(opLocalGet, vAcc)
+	w.op(opLocalGet, lQ)
+	w.simdLoad(0)
+	w.simd(simdF32x4Add)
+	w.op(opLocalSet, vAcc)
+	w.op(opLocalGet, lQ)
+	w.op(opLocalGet, lLd)
+	w.raw(opI32Add)
+	w.op(opLocalSet, lQ)
+	w.step(lR, opI32Sub, 1)
+	w.op(opBr, 0)
+	w.raw(opEnd)
+	w.raw(opEnd)
+	w.op(opLocalGet, lDst)
+	w.op(opLocalGet, lI)
+	w.raw(opI32Add)
+	w.op(opLocalGet, vAcc)
+	w.simdStore(0)
+	w.step(lI, opI32Add, 16)
+	w.op(opBr, 0)
+	w.raw(opEnd)
+	w.raw(opEnd)
+	w.raw(opEnd)
+	w.raw(opEnd) // function
+
+	var fn []byte
+	fn = append(fn, uleb(nil, 2)...) // two local groups
+	fn = append(fn, uleb(nil, nI32)...)
+	fn = append(fn, valI32)
+	fn = append(fn, uleb(nil, nV128)...)
+	fn = append(fn, valV128)
+	return append(fn, w.b...)
+}
