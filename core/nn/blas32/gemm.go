@@ -213,7 +213,11 @@ func packA(dst, a []float32, lda int, trans bool, i0, mb, p0, kb int) {
 // columns: dst[(panel*kb+p)*NR+q]. Columns past nb are zero.
 func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
 	npan := (nb + NR - 1) / NR
-	for jp := 0; jp < npan; jp++ {
+	jp0 := 0
+	if !trans {
+		jp0 = packBSIMD(dst, b, ldb, p0, kb, j0, nb)
+	}
+	for jp := jp0; jp < npan; jp++ {
 		d := dst[jp*kb*NR : (jp+1)*kb*NR]
 		cols := min(NR, nb-jp*NR)
 		j := j0 + jp*NR

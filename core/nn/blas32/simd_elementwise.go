@@ -30,6 +30,7 @@ const (
 	ewGradLeakyMask            // dst = a * bitselect(s, 1, sign(z)) * m
 	ewKeepPositive             // dst = a & (int32(z) > 0)
 	ewColSums                  // dst[j] = sum over r of a[r*ld + j], j < n
+	ewPackB                    // dst[(jp*rows+p)*8+q] = a[p*ld + jp*8+q], jp < n/8, p < rows, q < 8
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -56,6 +57,8 @@ func ewFunc() []byte {
 		lLd // bytes: 4*ld
 		lQ
 		lR
+		lS
+		lD
 		nI32
 	)
 	const (
@@ -207,6 +210,55 @@ func ewFunc() []byte {
 	w.op(opLocalGet, vAcc)
 	w.simdStore(0)
 	w.step(lI, opI32Add, 16)
+	w.op(opBr, 0)
+	w.raw(opEnd)
+	w.raw(opEnd)
+	w.raw(opEnd)
+
+	// PackB: d = dst; for i = 0; i < end; i += 32 { s = a + i;
+	// for r = rows; r > 0; r-- { d[0:8] = s[0:8]; s += ld; d += 32 } }
+	w.op(opLocalGet, lOp)
+	w.i32const(ewPackB)
+	w.raw(opI32Eq)
+	w.ifVoid()
+	w.op(opLocalGet, lDst)
+	w.op(opLocalSet, lD)
+	w.i32const(0)
+	w.op(opLocalSet, lI)
+	w.block()
+	w.loop()
+	w.op(opLocalGet, lI)
+	w.op(opLocalGet, lEnd)
+	w.raw(opI32GeS)
+	w.op(opBrIf, 1)
+	w.op(opLocalGet, lA)
+	w.op(opLocalGet, lI)
+	w.raw(opI32Add)
+	w.op(opLocalSet, lS)
+	w.op(opLocalGet, lRows)
+	w.op(opLocalSet, lR)
+	w.block()
+	w.loop()
+	w.op(opLocalGet, lR)
+	w.i32const(0)
+	w.raw(opI32LeS)
+	w.op(opBrIf, 1)
+	for h := 0; h < 2; h++ {
+		w.op(opLocalGet, lD)
+		w.op(opLocalGet, lS)
+		w.simdLoad(16 * h)
+		w.simdStore(16 * h)
+	}
+	w.op(opLocalGet, lS)
+	w.op(opLocalGet, lLd)
+	w.raw(opI32Add)
+	w.op(opLocalSet, lS)
+	w.step(lD, opI32Add, 32)
+	w.step(lR, opI32Sub, 1)
+	w.op(opBr, 0)
+	w.raw(opEnd)
+	w.raw(opEnd)
+	w.step(lI, opI32Add, 32)
 	w.op(opBr, 0)
 	w.raw(opEnd)
 	w.raw(opEnd)

@@ -30,3 +30,5 @@ func activateSIMD(dst, z, mask []float32, act Act, slope float32) int        { r
 func activateGradSIMD(dz, dy, z, mask []float32, act Act, slope float32) int { return 0 }
 func keepPositiveSIMD(dx, x []float32) int                                   { return 0 }
 func colSumsSIMD(dst, a []float32, rows, cols int) int                       { return 0 }
+
+func packBSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) int { return 0 }

@@ -304,3 +304,23 @@ func colSumsSIMD(dst, a []float32, rows, cols int) int {
 	simd.ew.Invoke()
 	return n
 }
+
+// packBSIMD packs the whole panels of packB's NoTrans case (NR = 8) and
+// returns their number.
+func packBSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) int {
+	npan := nb / NR
+	if !simd.on || npan == 0 || kb*npan*NR < ewMin {
+		return 0
+	}
+	if len(dst) < npan*kb*NR || len(b) < (p0+kb-1)*ldb+j0+npan*NR {
+		panic("blas32: packB: short slice")
+	}
+	simd.mu.Lock()
+	defer simd.mu.Unlock()
+	p := &simd.params
+	*p = [spCount]int32{}
+	p[epOp], p[epN], p[epRows], p[epLd] = ewPackB, int32(npan*NR), int32(kb), int32(ldb)
+	p[epDst], p[epA] = addr(dst), addr(b[p0*ldb+j0:])
+	simd.ew.Invoke()
+	return npan
+}
