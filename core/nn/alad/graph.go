@@ -301,6 +301,9 @@ func (b *builder) dzz(z, z2 *G.Node) *G.Node {
 // ce is the batch mean of the sigmoid cross-entropy of logits l with the
 // constant label y (0 or 1): softplus(-l) for 1, softplus(l) for 0.
 func ce(l *G.Node, y int) *G.Node {
+	if fusedOps {
+		return G.Must(newCE(l, y))
+	}
 	if y == 1 {
 		l = G.Must(G.Neg(l))
 	}

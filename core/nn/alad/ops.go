@@ -3,13 +3,23 @@ package alad
 import (
 	"fmt"
 	"hash"
+	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"halo/core/nn/blas32"
 	"halo/core/nn/internal/fused"
 )
+
+// leakyGrad is Go's `if y < 0 { g *= lreluSlope }` without a branch on y's
+// sign: blas32.Leaky's test of y selects between g*slope and g.
+func leakyGrad(g, y float32) float32 {
+	u := int64(math.Float32bits(y))
+	neg := uint32((0x80000000 - u) & (u - 0xff800001) >> 63) // all ones iff y < 0
+	return math.Float32frombits(math.Float32bits(g*lreluSlope)&neg | math.Float32bits(g)&^neg)
+}
 
 // The fused ops of the training graph besides the dense layers
 // (core/nn/internal/fused): spectral normalisation (W/σ with its gradient
@@ -250,11 +260,9 @@ func (op bnOp) Do(inputs ...G.Value) (G.Value, error) {
 			for j := range xh {
 				x := xh[j] * vr[j]
 				xh[j] = x
-				u := x*gamma[j] + beta[j]
-				if u < 0 {
-					u *= lreluSlope
-				}
-				yr[j] = u
+				// Go's `if u < 0 { u *= slope }` without a branch on the
+				// signs (random: a branch mispredicts half the time).
+				yr[j] = blas32.Leaky(x*gamma[j]+beta[j], lreluSlope)
 			}
 		}
 		return s.y, nil
@@ -265,10 +273,7 @@ func (op bnOp) Do(inputs ...G.Value) (G.Value, error) {
 		for r := 0; r < nb; r++ {
 			for j := 0; j < n; j++ {
 				i := r*n + j
-				g := dy[i]
-				if y[i] < 0 { // y < 0 exactly when u < 0
-					g *= lreluSlope
-				}
+				g := leakyGrad(dy[i], y[i]) // y < 0 exactly when u < 0
 				du[i] = g
 				s.sumDu[j] += g
 				s.sumDuXhat[j] += g * s.xhat[i]
