@@ -40,6 +40,7 @@ type snState struct {
 	sn   *specNorm
 	eff  *tensor.Dense
 	dw   *tensor.Dense
+	cv   []float32 // c*v of the gradient
 }
 
 type snOp struct {
@@ -55,7 +56,8 @@ var (
 func newSNState(name string, sn *specNorm, rows, cols int) *snState {
 	return &snState{name: name, sn: sn,
 		eff: tensor.New(tensor.WithShape(rows, cols), tensor.Of(tensor.Float32)),
-		dw:  tensor.New(tensor.WithShape(rows, cols), tensor.Of(tensor.Float32))}
+		dw:  tensor.New(tensor.WithShape(rows, cols), tensor.Of(tensor.Float32)),
+		cv:  make([]float32, rows)}
 }
 
 // Arity: forward W; gradient dW', W.
@@ -87,10 +89,7 @@ func (op snOp) Do(inputs ...G.Value) (G.Value, error) {
 	inv := 1 / sn.sigma
 	cols := len(sn.u)
 	if !op.grad {
-		eff := f32(s.eff)
-		for i, v := range in[0] {
-			eff[i] = v * inv
-		}
+		blas32.Scale(f32(s.eff), in[0], inv)
 		return s.eff, nil
 	}
 	g, w := in[0], in[1]
@@ -99,14 +98,10 @@ func (op snOp) Do(inputs ...G.Value) (G.Value, error) {
 		gw += v * w[i]
 	}
 	c := gw * inv * inv
-	dw := f32(s.dw)
-	for i, vi := range sn.v {
-		cv := c * vi
-		row, gr := dw[i*cols:(i+1)*cols], g[i*cols:(i+1)*cols]
-		for j, uj := range sn.u {
-			row[j] = gr[j]*inv - cv*uj
-		}
-	}
+	// dw[i][j] = g[i][j]*inv - (c*v[i])*u[j]
+	cv := s.cv[:len(sn.v)]
+	blas32.Scale(cv, sn.v, c)
+	blas32.Rank1Sub(f32(s.dw), g, inv, cv, sn.u, len(sn.v), cols)
 	return s.dw, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 
 	"gorgonia.org/tensor"
+
+	"halo/core/nn/blas32"
 )
 
 // param is one trainable tensor with its optimiser and averaging state. The
@@ -106,16 +108,7 @@ func powerIter(w []float32, rows, cols int, u, v []float32) float32 {
 		v[i] = s
 	}
 	normalise(v)
-	for j := range u {
-		u[j] = 0
-	}
-	for i := 0; i < rows; i++ {
-		vi := v[i]
-		row := w[i*cols : (i+1)*cols]
-		for j := range u {
-			u[j] += vi * row[j]
-		}
-	}
+	blas32.WeightedColSums(u, w, v, rows, cols) // u = Wᵀv, summed over i in order
 	return normalise(u)
 }
 
@@ -175,15 +168,7 @@ func (a *adam) step(grads [][]float32) {
 	lrt := float32(a.lr * math.Sqrt(c2) / c1)
 	eps := float32(a.eps)
 	for k, p := range a.params {
-		g := grads[k]
-		m, v, w := p.m, p.v, p.w
-		_ = g[len(w)-1]
-		for i := range w {
-			gi := g[i]
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			w[i] -= lrt * m[i] / (sqrt32(v[i]) + eps)
-		}
+		blas32.AdamStep(p.w, grads[k], p.m, p.v, b1, b2, lrt, eps)
 	}
 }
 
@@ -192,9 +177,6 @@ func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 // emaUpdate folds the current weights into the moving averages.
 func emaUpdate(params []*param, decay float32) {
 	for _, p := range params {
-		e := p.ema
-		for i, w := range p.w {
-			e[i] = decay*e[i] + (1-decay)*w
-		}
+		blas32.EMA(p.ema, p.w, decay)
 	}
 }

@@ -160,3 +160,72 @@ func ColSums(dst, a []float32, rows, cols int) {
 		dst[c] = s
 	}
 }
+
+// Scale sets dst[i] = a[i] * s.
+func Scale(dst, a []float32, s float32) {
+	dst = dst[:len(a)]
+	i := ewSIMD(ewScale, len(a), dst, a, nil, nil, s)
+	for j, v := range a[i:] {
+		dst[i+j] = v * s
+	}
+}
+
+// EMA folds w into the moving average e: e[i] = decay*e[i] + (1-decay)*w[i].
+func EMA(e, w []float32, decay float32) {
+	e = e[:len(w)]
+	i := ewSIMD(ewEMA, len(w), e, w, nil, nil, decay, 1-decay)
+	for j, v := range w[i:] {
+		e[i+j] = decay*e[i+j] + (1-decay)*v
+	}
+}
+
+// AdamStep updates the weights w with the gradient g and the moments m and
+// v (all of one length):
+//
+//	m = b1*m + (1-b1)*g,  v = b2*v + (1-b2)*g*g,  w -= lrt*m / (sqrt(v) + eps)
+//
+// in float32, in that order (TF's Adam with the bias corrections in lrt).
+func AdamStep(w, g, m, v []float32, b1, b2, lrt, eps float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	i := ewSIMD(ewAdam, len(w), w, g, m, v, b1, 1-b1, b2, 1-b2, lrt, eps)
+	for ; i < len(w); i++ {
+		gi := g[i]
+		m[i] = b1*m[i] + (1-b1)*gi
+		v[i] = b2*v[i] + (1-b2)*gi*gi
+		w[i] -= lrt * m[i] / (float32(math.Sqrt(float64(v[i]))) + eps)
+	}
+}
+
+// WeightedColSums sets dst[j] to the sum of wts[r]*a[r*cols+j] over
+// r < rows, added in the order r = 0, 1, ... from +0: Wᵀv for the
+// rows×cols matrix a and the vector wts.
+func WeightedColSums(dst, a, wts []float32, rows, cols int) {
+	dst, wts = dst[:cols], wts[:rows]
+	if rows*cols > len(a) {
+		panic("blas32: WeightedColSums: a is shorter than rows*cols")
+	}
+	j := colSumsWSIMD(ewWColSums, dst, a, wts, rows, cols)
+	for c := j; c < cols; c++ {
+		var s float32
+		for r, wr := range wts {
+			s += wr * a[r*cols+c]
+		}
+		dst[c] = s
+	}
+}
+
+// Rank1Sub sets dst[r*cols+j] = a[r*cols+j]*s - x[r]*y[j] for r < rows,
+// j < cols.
+func Rank1Sub(dst, a []float32, s float32, x, y []float32, rows, cols int) {
+	x, y = x[:rows], y[:cols]
+	if rows*cols > len(a) || rows*cols > len(dst) {
+		panic("blas32: Rank1Sub: a or dst is shorter than rows*cols")
+	}
+	j := rank1SubSIMD(dst, a, s, x, y, rows, cols)
+	for r, xr := range x {
+		row, ar := dst[r*cols:(r+1)*cols], a[r*cols:(r+1)*cols]
+		for c := j; c < cols; c++ {
+			row[c] = ar[c]*s - xr*y[c]
+		}
+	}
+}

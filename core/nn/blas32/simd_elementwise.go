@@ -13,6 +13,11 @@ const (
 	epSlope        // float32 bits of the leaky slope
 	epRows         // ColSums: rows
 	epLd           // ColSums: row stride of the matrix in elements
+	epS2           // float32 bits of more scalars (EMA, Adam)
+	epS3
+	epS4
+	epS5
+	epS6
 	epCount
 )
 
@@ -31,6 +36,11 @@ const (
 	ewKeepPositive             // dst = a & (int32(z) > 0)
 	ewColSums                  // dst[j] = sum over r of a[r*ld + j], j < n
 	ewPackB                    // dst[(jp*rows+p)*8+q] = a[p*ld + jp*8+q], jp < n/8, p < rows, q < 8
+	ewScale                    // dst = a * s
+	ewEMA                      // dst = s*dst + s2*a
+	ewAdam                     // one Adam step (see AdamStep)
+	ewWColSums                 // dst[j] = sum over r of m[r] * a[r*ld + j], j < n
+	ewRank1Sub                 // dst[r*ld+j] = a[r*ld+j]*s - z[r]*m[j], r < rows, j < n
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -39,6 +49,10 @@ const (
 	simdI32x4GtS   = 59
 	simdV128And    = 78
 	simdI32x4ShrS  = 172
+	simdF32x4Sqrt  = 227
+	simdF32x4Sub   = 229
+	simdF32x4Div   = 231
+	opLocalTee     = 0x22
 	f32One         = 0x3f800000 // bits of 1.0
 )
 
@@ -65,7 +79,14 @@ func ewFunc() []byte {
 		vSlope = nI32 + iota
 		vOne
 		vAcc
-		nV128 = 3
+		vS2
+		vS3
+		vS4
+		vS5
+		vS6
+		vM
+		vV
+		nV128 = 10
 	)
 	var w wasmAsm
 	w.op(opGlobalGet, 0)
@@ -86,6 +107,12 @@ func ewFunc() []byte {
 	w.load(opF32Load, 2, 4*epSlope)
 	w.simd(simdF32x4Splat)
 	w.op(opLocalSet, vSlope)
+	for k, l := range []int{vS2, vS3, vS4, vS5, vS6} {
+		w.op(opLocalGet, lP)
+		w.load(opF32Load, 2, 4*(epS2+k))
+		w.simd(simdF32x4Splat)
+		w.op(opLocalSet, l)
+	}
 	w.i32const(f32One)
 	w.simd(simdI32x4Splat)
 	w.op(opLocalSet, vOne)
@@ -155,6 +182,58 @@ func ewFunc() []byte {
 	each(ewGradReLUMask, func() { at(lA); sign(lZ); w.simd(simdV128AndNot); times(lB) })
 	each(ewGradLeaky, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul) })
 	each(ewGradLeakyMask, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul); times(lB) })
+	each(ewScale, func() { at(lA); w.op(opLocalGet, vSlope); w.simd(simdF32x4Mul) })
+	// EMA: dst = s*dst + s2*a
+	each(ewEMA, func() {
+		w.op(opLocalGet, vSlope)
+		at(lDst)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vS2)
+		at(lA)
+		w.simd(simdF32x4Mul)
+		w.simd(simdF32x4Add)
+	})
+	// Adam (dst = w, a = g, b = m, z = v; s..s6 = b1, 1-b1, b2, 1-b2, lrt,
+	// eps): m = b1*m + (1-b1)*g; v = b2*v + ((1-b2)*g)*g;
+	// w = w - (lrt*m)/(sqrt(v)+eps), m and v stored on the way.
+	each(ewAdam, func() {
+		w.op(opLocalGet, lB)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		w.op(opLocalGet, vSlope)
+		at(lB)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vS2)
+		at(lA)
+		w.simd(simdF32x4Mul)
+		w.simd(simdF32x4Add)
+		w.op(opLocalTee, vM)
+		w.simdStore(0)
+		w.op(opLocalGet, lZ)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		w.op(opLocalGet, vS3)
+		at(lZ)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vS4)
+		at(lA)
+		w.simd(simdF32x4Mul)
+		at(lA)
+		w.simd(simdF32x4Mul)
+		w.simd(simdF32x4Add)
+		w.op(opLocalTee, vV)
+		w.simdStore(0)
+		at(lDst)
+		w.op(opLocalGet, vS5)
+		w.op(opLocalGet, vM)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vV)
+		w.simd(simdF32x4Sqrt)
+		w.op(opLocalGet, vS6)
+		w.simd(simdF32x4Add)
+		w.simd(simdF32x4Div)
+		w.simd(simdF32x4Sub)
+	})
 	each(ewKeepPositive, func() {
 		at(lA)
 		at(lZ)
@@ -163,26 +242,83 @@ func ewFunc() []byte {
 		w.simd(simdV128And)
 	})
 
-	// ColSums: for i = 0; i < end; i += 16 { acc = 0; q = a + i;
-	// for r = rows; r > 0; r-- { acc += load(q); q += ld }; dst[i] = acc }
+	// ColSums and WColSums: for i = 0; i < end; i += 16 { acc = 0;
+	// q = a + i; wt = b; for r = rows; r > 0; r-- { acc += load(q)
+	// (WColSums: acc += splat(*wt) * load(q); wt += 4); q += ld };
+	// dst[i] = acc }
+	for _, weighted := range []bool{false, true} {
+		w.op(opLocalGet, lOp)
+		if weighted {
+			w.i32const(ewWColSums)
+		} else {
+			w.i32const(ewColSums)
+		}
+		w.raw(opI32Eq)
+		w.ifVoid()
+		w.i32const(0)
+		w.op(opLocalSet, lI)
+		w.block()
+		w.loop()
+		w.op(opLocalGet, lI)
+		w.op(opLocalGet, lEnd)
+		w.raw(opI32GeS)
+		w.op(opBrIf, 1)
+		w.v128zero()
+		w.op(opLocalSet, vAcc)
+		w.op(opLocalGet, lA)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		w.op(opLocalSet, lQ)
+		w.op(opLocalGet, lB)
+		w.op(opLocalSet, lS)
+		w.op(opLocalGet, lRows)
+		w.op(opLocalSet, lR)
+		w.block()
+		w.loop()
+		w.op(opLocalGet, lR)
+		w.i32const(0)
+		w.raw(opI32LeS)
+		w.op(opBrIf, 1)
+		w.op(opLocalGet, vAcc)
+		if weighted {
+			w.op(opLocalGet, lS)
+			w.load(opF32Load, 2, 0)
+			w.simd(simdF32x4Splat)
+			w.step(lS, opI32Add, 4)
+		}
+		w.op(opLocalGet, lQ)
+		w.simdLoad(0)
+		if weighted {
+			w.simd(simdF32x4Mul)
+		}
+		w.simd(simdF32x4Add)
+		w.op(opLocalSet, vAcc)
+		w.op(opLocalGet, lQ)
+		w.op(opLocalGet, lLd)
+		w.raw(opI32Add)
+		w.op(opLocalSet, lQ)
+		w.step(lR, opI32Sub, 1)
+		w.op(opBr, 0)
+		w.raw(opEnd)
+		w.raw(opEnd)
+		w.op(opLocalGet, lDst)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		w.op(opLocalGet, vAcc)
+		w.simdStore(0)
+		w.step(lI, opI32Add, 16)
+		w.op(opBr, 0)
+		w.raw(opEnd)
+		w.raw(opEnd)
+		w.raw(opEnd)
+	}
+
+	// Rank1Sub: for r = 0; r < rows; r++ { xr = splat(z[r]);
+	// for i = 0; i < end; i += 16 { dst[r*ld+i] = a[r*ld+i]*s - xr*b[i] } }
 	w.op(opLocalGet, lOp)
-	w.i32const(ewColSums)
+	w.i32const(ewRank1Sub)
 	w.raw(opI32Eq)
 	w.ifVoid()
-	w.i32const(0)
-	w.op(opLocalSet, lI)
-	w.block()
-	w.loop()
-	w.op(opLocalGet, lI)
-	w.op(opLocalGet, lEnd)
-	w.raw(opI32GeS)
-	w.op(opBrIf, 1)
-	w.v128zero()
-	w.op(opLocalSet, vAcc)
-	w.op(opLocalGet, lA)
-	w.op(opLocalGet, lI)
-	w.raw(opI32Add)
-	w.op(opLocalSet, lQ)
 	w.op(opLocalGet, lRows)
 	w.op(opLocalSet, lR)
 	w.block()
@@ -191,25 +327,41 @@ func ewFunc() []byte {
 	w.i32const(0)
 	w.raw(opI32LeS)
 	w.op(opBrIf, 1)
-	w.op(opLocalGet, vAcc)
-	w.op(opLocalGet, lQ)
-	w.simdLoad(0)
-	w.simd(simdF32x4Add)
+	w.op(opLocalGet, lZ)
+	w.load(opF32Load, 2, 0)
+	w.simd(simdF32x4Splat)
 	w.op(opLocalSet, vAcc)
-	w.op(opLocalGet, lQ)
-	w.op(opLocalGet, lLd)
-	w.raw(opI32Add)
-	w.op(opLocalSet, lQ)
-	w.step(lR, opI32Sub, 1)
-	w.op(opBr, 0)
-	w.raw(opEnd)
-	w.raw(opEnd)
+	w.i32const(0)
+	w.op(opLocalSet, lI)
+	w.block()
+	w.loop()
+	w.op(opLocalGet, lI)
+	w.op(opLocalGet, lEnd)
+	w.raw(opI32GeS)
+	w.op(opBrIf, 1)
 	w.op(opLocalGet, lDst)
 	w.op(opLocalGet, lI)
 	w.raw(opI32Add)
+	at(lA)
+	w.op(opLocalGet, vSlope)
+	w.simd(simdF32x4Mul)
 	w.op(opLocalGet, vAcc)
+	at(lB)
+	w.simd(simdF32x4Mul)
+	w.simd(simdF32x4Sub)
 	w.simdStore(0)
 	w.step(lI, opI32Add, 16)
+	w.op(opBr, 0)
+	w.raw(opEnd)
+	w.raw(opEnd)
+	for _, l := range []int{lDst, lA} { // next row
+		w.op(opLocalGet, l)
+		w.op(opLocalGet, lLd)
+		w.raw(opI32Add)
+		w.op(opLocalSet, l)
+	}
+	w.step(lZ, opI32Add, 4)
+	w.step(lR, opI32Sub, 1)
 	w.op(opBr, 0)
 	w.raw(opEnd)
 	w.raw(opEnd)

@@ -226,6 +226,11 @@ var _ = [spCount - epCount]struct{}{}
 // ewCall runs ew with op on the first n&^3 elements and returns how many it
 // did (0 when the kernel is off or n is below ewMin).
 func ewCall(op int, n int, dst, a, b, z []float32, slope float32) int {
+	return ewSIMD(op, n, dst, a, b, z, slope)
+}
+
+// ewSIMD is ewCall with up to six scalars (epSlope, epS2, ...).
+func ewSIMD(op, n int, dst, a, b, z []float32, s ...float32) int {
 	n &^= 3
 	if !simd.on || n < ewMin {
 		return 0
@@ -242,7 +247,13 @@ func ewCall(op int, n int, dst, a, b, z []float32, slope float32) int {
 	if z != nil {
 		p[epZ] = addr(z)
 	}
-	p[epSlope] = int32(math.Float32bits(slope))
+	for k, v := range s {
+		slot := epSlope
+		if k > 0 {
+			slot = epS2 + k - 1
+		}
+		p[slot] = int32(math.Float32bits(v))
+	}
 	simd.ew.Invoke()
 	return n
 }
@@ -291,6 +302,12 @@ func keepPositiveSIMD(dx, x []float32) int {
 
 // colSumsSIMD sums the first cols&^3 columns and returns their number.
 func colSumsSIMD(dst, a []float32, rows, cols int) int {
+	return colSumsWSIMD(ewColSums, dst, a, nil, rows, cols)
+}
+
+// colSumsWSIMD is colSumsSIMD for ewColSums or, with the row weights wts,
+// ewWColSums.
+func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols int) int {
 	n := cols &^ 3
 	if !simd.on || n == 0 || rows*n < ewMin || rows <= 0 {
 		return 0
@@ -299,8 +316,29 @@ func colSumsSIMD(dst, a []float32, rows, cols int) int {
 	defer simd.mu.Unlock()
 	p := &simd.params
 	*p = [spCount]int32{}
-	p[epOp], p[epN], p[epRows], p[epLd] = ewColSums, int32(n), int32(rows), int32(cols)
+	p[epOp], p[epN], p[epRows], p[epLd] = int32(op), int32(n), int32(rows), int32(cols)
 	p[epDst], p[epA] = addr(dst), addr(a)
+	if wts != nil {
+		p[epB] = addr(wts)
+	}
+	simd.ew.Invoke()
+	return n
+}
+
+// rank1SubSIMD does Rank1Sub's first cols&^3 columns and returns their
+// number.
+func rank1SubSIMD(dst, a []float32, s float32, x, y []float32, rows, cols int) int {
+	n := cols &^ 3
+	if !simd.on || n == 0 || rows*n < ewMin {
+		return 0
+	}
+	simd.mu.Lock()
+	defer simd.mu.Unlock()
+	p := &simd.params
+	*p = [spCount]int32{}
+	p[epOp], p[epN], p[epRows], p[epLd] = ewRank1Sub, int32(n), int32(rows), int32(cols)
+	p[epDst], p[epA], p[epB], p[epZ] = addr(dst), addr(a), addr(y), addr(x)
+	p[epSlope] = int32(math.Float32bits(s))
 	simd.ew.Invoke()
 	return n
 }

@@ -201,7 +201,24 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 		both(fmt.Sprintf("KeepPositive n=%d", n), dy, func(d []float32) { KeepPositive(d, z) })
 	}
 	for _, rc := range [][2]int{{1, 1}, {1, 64}, {16, 4}, {16, 5}, {128, 39}, {128, 64}, {77, 8}, {3, 130}} {
-		a := fill(rc[0] * rc[1])
-		both(fmt.Sprintf("ColSums %dx%d", rc[0], rc[1]), fill(rc[1]), func(d []float32) { ColSums(d, a, rc[0], rc[1]) })
+		r, c := rc[0], rc[1]
+		a, x, y := fill(r*c), fill(r), fill(c)
+		both(fmt.Sprintf("ColSums %dx%d", r, c), fill(c), func(d []float32) { ColSums(d, a, r, c) })
+		both(fmt.Sprintf("WeightedColSums %dx%d", r, c), fill(c), func(d []float32) { WeightedColSums(d, a, x, r, c) })
+		both(fmt.Sprintf("Rank1Sub %dx%d", r, c), fill(r*c), func(d []float32) { Rank1Sub(d, a, 0.37, x, y, r, c) })
+	}
+	for _, n := range []int{3, 64, 67, 1027} {
+		a, g, m, v := fill(n), fill(n), fill(n), fill(n)
+		for i := range v {
+			v[i] = float32(math.Abs(float64(v[i])))
+		}
+		both(fmt.Sprintf("Scale n=%d", n), fill(n), func(d []float32) { Scale(d, a, 1.7) })
+		both(fmt.Sprintf("EMA n=%d", n), a, func(d []float32) { EMA(d, g, 0.999) })
+		// AdamStep writes w, m and v: compare all three.
+		both(fmt.Sprintf("AdamStep n=%d", n), concat3(a, m, v), func(d []float32) {
+			AdamStep(d[:n], g, d[n:2*n], d[2*n:], 0.5, 0.999, 1e-4, 1e-8)
+		})
 	}
 }
+
+func concat3(a, b, c []float32) []float32 { return append(append(append([]float32(nil), a...), b...), c...) }
