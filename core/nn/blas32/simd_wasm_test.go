@@ -221,4 +221,6 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 	}
 }
 
-func concat3(a, b, c []float32) []float32 { return append(append(append([]float32(nil), a...), b...), c...) }
+func concat3(a, b, c []float32) []float32 {
+	return append(append(append([]float32(nil), a...), b...), c...)
+}
