@@ -404,14 +404,7 @@ func adamStep(params []*param, grads [][]float32, lr float64, t int) {
 	lrt := float32(lr * math.Sqrt(c2) / c1)
 	const b1, b2 = float32(adamBeta1), float32(adamBeta2)
 	for k, p := range params {
-		g, m, v, w := grads[k], p.m, p.v, p.w
-		_ = g[len(w)-1]
-		for i := range w {
-			gi := g[i]
-			m[i] = b1*m[i] + (1-b1)*gi
-			v[i] = b2*v[i] + (1-b2)*gi*gi
-			w[i] -= lrt * m[i] / (float32(math.Sqrt(float64(v[i]))) + adamEps)
-		}
+		blas32.AdamStep(p.w, grads[k], p.m, p.v, b1, b2, lrt, adamEps)
 	}
 }
 
