@@ -40,7 +40,10 @@ const (
 )
 
 // simdRowBlock is the number of rows of A the SIMD kernel takes at a time:
-// T must have room for m rounded up to a multiple of it.
+// T must have room for m rounded up to a multiple of it. The kernel is
+// written for any value; 5 and 6 rows (10 and 12 accumulators) ran the
+// products 1.3-2.4x slower than 4 in V8 (BenchmarkGemm, 2026-12-03): its
+// register allocator spills them.
 const simdRowBlock = 4
 
 // simdModule returns the kernel module. Its exports:
@@ -75,16 +78,10 @@ func simdModule() []byte {
 		lJp
 		lP2 // depth counter
 		lBp
-		lR0 // row addresses r0..r3
-		lR1
-		lR2
-		lR3
-		lQ0 // running A pointers q0..q3
-		lQ1
-		lQ2
-		lQ3
-		lTr // output address
-		lIdx
+		lR0                       // row addresses r0..r(R-1)
+		lQ0  = lR0 + simdRowBlock // running A pointers q0..q(R-1)
+		lTr  = lQ0 + simdRowBlock // output address
+		lIdx = lTr + iota - lR0 - 2
 		lTransA
 		lC
 		lLdc
@@ -94,13 +91,14 @@ func simdModule() []byte {
 		nI32
 	)
 	const (
-		vC0    = nI32 + iota // accumulators c0..c7: row r, half h at c(2r+h)
-		vB0    = nI32 + 8
-		vB1    = nI32 + 9
-		vS     = nI32 + 10
-		vAlpha = nI32 + 11
-		vSlope = nI32 + 12
-		nV128  = 13
+		nC     = 2 * simdRowBlock // accumulators: row r, half h at c(2r+h)
+		vC0    = nI32
+		vB0    = nI32 + nC
+		vB1    = vB0 + 1
+		vS     = vB0 + 2
+		vAlpha = vB0 + 3
+		vSlope = vB0 + 4
+		nV128  = nC + 5
 	)
 
 	body := &w
@@ -225,7 +223,7 @@ func simdModule() []byte {
 		body.op(opLocalGet, lR0+r)
 		body.op(opLocalSet, lQ0+r)
 	}
-	for c := 0; c < 8; c++ {
+	for c := 0; c < nC; c++ {
 		body.v128zero()
 		body.op(opLocalSet, vC0+c)
 	}
@@ -271,7 +269,7 @@ func simdModule() []byte {
 	// bias: c += bias[jp*8 : jp*8+8]
 	body.op(opLocalGet, lBias)
 	body.ifVoid()
-	for c := 0; c < 8; c++ {
+	for c := 0; c < nC; c++ {
 		body.op(opLocalGet, vC0+c)
 		body.op(opLocalGet, lBias)
 		body.op(opLocalGet, lJp)
@@ -289,7 +287,7 @@ func simdModule() []byte {
 	body.i32const(1)
 	body.raw(opI32Eq)
 	body.ifVoid()
-	for c := 0; c < 8; c++ {
+	for c := 0; c < nC; c++ {
 		body.op(opLocalGet, vC0+c)
 		body.op(opLocalGet, vC0+c)
 		body.v128zero()
@@ -304,7 +302,7 @@ func simdModule() []byte {
 	body.i32const(2)
 	body.raw(opI32Eq)
 	body.ifVoid()
-	for c := 0; c < 8; c++ {
+	for c := 0; c < nC; c++ {
 		body.op(opLocalGet, vC0+c)
 		body.op(opLocalGet, vSlope)
 		body.simd(simdF32x4Mul)
