@@ -1,6 +1,9 @@
 package blas32
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Element-wise passes of the training graphs' layers (core/nn/internal/fused,
 // the CNN's conv op): activations with their dropout masks, the gradients
@@ -151,7 +154,7 @@ func ColSums(dst, a []float32, rows, cols int) {
 	if rows*cols > len(a) {
 		panic("blas32: ColSums: a is shorter than rows*cols")
 	}
-	j := colSumsSIMD(dst, a, rows, cols)
+	j := colSumsWSIMD(ewColSums, dst, a, nil, rows, cols, cols)
 	for c := j; c < cols; c++ {
 		var s float32
 		for r := 0; r < rows; r++ {
@@ -200,15 +203,21 @@ func AdamStep(w, g, m, v []float32, b1, b2, lrt, eps float32) {
 // r < rows, added in the order r = 0, 1, ... from +0: Wᵀv for the
 // rows×cols matrix a and the vector wts.
 func WeightedColSums(dst, a, wts []float32, rows, cols int) {
+	WeightedColSumsStride(dst, a, wts, rows, cols, cols)
+}
+
+// WeightedColSumsStride is WeightedColSums for rows ld elements apart
+// (ld >= cols).
+func WeightedColSumsStride(dst, a, wts []float32, rows, cols, ld int) {
 	dst, wts = dst[:cols], wts[:rows]
-	if rows*cols > len(a) {
-		panic("blas32: WeightedColSums: a is shorter than rows*cols")
+	if ld < cols || rows > 0 && (rows-1)*ld+cols > len(a) {
+		panic(fmt.Sprintf("blas32: WeightedColSums: bad stride or a is too short: rows %d cols %d ld %d len %d", rows, cols, ld, len(a)))
 	}
-	j := colSumsWSIMD(ewWColSums, dst, a, wts, rows, cols)
+	j := colSumsWSIMD(ewWColSums, dst, a, wts, rows, cols, ld)
 	for c := j; c < cols; c++ {
 		var s float32
 		for r, wr := range wts {
-			s += wr * a[r*cols+c]
+			s += wr * a[r*ld+c]
 		}
 		dst[c] = s
 	}

@@ -1,6 +1,8 @@
 package blas32
 
 import (
+	"sync"
+
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 )
@@ -48,6 +50,19 @@ func gemmThin(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 	if transB {
 		sb, tb = 1, ldb
 	}
+	// The sums that run along contiguous rows of one operand (Aᵀ times a
+	// vector, a vector times B) are column sums weighted by the vector:
+	// four lanes at a time in js/wasm, in the same order.
+	if SIMD() {
+		switch {
+		case n == 1 && transA && sb == 1:
+			gemmThinCols(m, k, alpha, a, lda, b, beta, c, ldc)
+			return
+		case m == 1 && !transB && ta == 1:
+			gemmThinCols(n, k, alpha, b, ldb, a, beta, c, 1)
+			return
+		}
+	}
 	for i := 0; i < m; i++ {
 		for j := 0; j < n; j++ {
 			var s float32
@@ -72,6 +87,36 @@ func gemmThin(transA, transB bool, m, n, k int, alpha float32, a []float32, lda 
 			default:
 				*p = beta**p + alpha*s
 			}
+		}
+	}
+}
+
+var thinPool = sync.Pool{New: func() any { return new([]float32) }}
+
+// gemmThinCols is gemmThin's n == 1, transA case (s[i] = sum over l of
+// a[l*lda+i] * b[l], i < m) and its m == 1, B not transposed case (s[j] =
+// sum over l of a[l] * b[l*ldb+j]: called with the operands swapped) on
+// WeightedColSums, then C = alpha*s (+ beta*C) at c[i*step].
+func gemmThinCols(cnt, k int, alpha float32, mat []float32, ld int, vec []float32, beta float32, c []float32, step int) {
+	bp := thinPool.Get().(*[]float32)
+	defer thinPool.Put(bp)
+	if cap(*bp) < cnt {
+		*bp = make([]float32, cnt)
+	}
+	s := (*bp)[:cnt]
+	// WeightedColSums multiplies weight by matrix element: for the vector
+	// times B the Go loop's product a[l]*b[...] is that order already; for
+	// Aᵀ times the vector it is a[...]*b[l], the same rounded product.
+	WeightedColSumsStride(s, mat, vec[:k], k, cnt, ld)
+	for i, v := range s {
+		p := &c[i*step]
+		switch beta {
+		case 0:
+			*p = alpha * v
+		case 1:
+			*p += alpha * v
+		default:
+			*p = beta**p + alpha*v
 		}
 	}
 }

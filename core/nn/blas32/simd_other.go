@@ -29,10 +29,9 @@ func Kernel() string {
 func activateSIMD(dst, z, mask []float32, act Act, slope float32) int        { return 0 }
 func activateGradSIMD(dz, dy, z, mask []float32, act Act, slope float32) int { return 0 }
 func keepPositiveSIMD(dx, x []float32) int                                   { return 0 }
-func colSumsSIMD(dst, a []float32, rows, cols int) int                       { return 0 }
 
 func packBSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) int { return 0 }
 
 func ewSIMD(op, n int, dst, a, b, z []float32, s ...float32) int                   { return 0 }
-func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols int) int               { return 0 }
+func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols, ld int) int           { return 0 }
 func rank1SubSIMD(dst, a []float32, s float32, x, y []float32, rows, cols int) int { return 0 }

@@ -300,14 +300,10 @@ func keepPositiveSIMD(dx, x []float32) int {
 	return ewCall(ewKeepPositive, len(x), dx, dx, nil, x, 0)
 }
 
-// colSumsSIMD sums the first cols&^3 columns and returns their number.
-func colSumsSIMD(dst, a []float32, rows, cols int) int {
-	return colSumsWSIMD(ewColSums, dst, a, nil, rows, cols)
-}
-
-// colSumsWSIMD is colSumsSIMD for ewColSums or, with the row weights wts,
-// ewWColSums.
-func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols int) int {
+// colSumsWSIMD sums the first cols&^3 columns (rows ld elements apart) for
+// ewColSums or, with the row weights wts, ewWColSums, and returns their
+// number.
+func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols, ld int) int {
 	n := cols &^ 3
 	if !simd.on || n == 0 || rows*n < ewMin || rows <= 0 {
 		return 0
@@ -316,7 +312,7 @@ func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols int) int {
 	defer simd.mu.Unlock()
 	p := &simd.params
 	*p = [spCount]int32{}
-	p[epOp], p[epN], p[epRows], p[epLd] = int32(op), int32(n), int32(rows), int32(cols)
+	p[epOp], p[epN], p[epRows], p[epLd] = int32(op), int32(n), int32(rows), int32(ld)
 	p[epDst], p[epA] = addr(dst), addr(a)
 	if wts != nil {
 		p[epB] = addr(wts)

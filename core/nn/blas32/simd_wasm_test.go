@@ -186,7 +186,7 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 	if got := activateSIMD(make([]float32, 1027), x, nil, ActReLU, 0); got != 1024 {
 		t.Fatalf("the SIMD module did %d of 1027 elements, want 1024", got)
 	}
-	if got := colSumsSIMD(make([]float32, 13), x, 79, 13); got != 12 {
+	if got := colSumsWSIMD(ewColSums, make([]float32, 13), x, nil, 79, 13, 13); got != 12 {
 		t.Fatalf("the SIMD module summed %d of 13 columns, want 12", got)
 	}
 	for _, n := range []int{0, 3, 63, 64, 65, 67, 130, 1027} {
@@ -206,6 +206,16 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 		both(fmt.Sprintf("ColSums %dx%d", r, c), fill(c), func(d []float32) { ColSums(d, a, r, c) })
 		both(fmt.Sprintf("WeightedColSums %dx%d", r, c), fill(c), func(d []float32) { WeightedColSums(d, a, x, r, c) })
 		both(fmt.Sprintf("Rank1Sub %dx%d", r, c), fill(r*c), func(d []float32) { Rank1Sub(d, a, 0.37, x, y, r, c) })
+		// The thin products on the weighted column sums: Aᵀx (n = 1) and
+		// yᵀB (m = 1), strided, with beta 0, 1 and 0.5.
+		for _, beta := range []float32{0, 1, 0.5} {
+			both(fmt.Sprintf("Sgemm %dx1x%d Aᵀ beta %v", c, r, beta), fill(c), func(d []float32) {
+				Implementation{}.Sgemm(blas.Trans, blas.NoTrans, c, 1, r, 0.75, a, c, x, 1, beta, d, 1)
+			})
+			both(fmt.Sprintf("Sgemm 1x%dx%d beta %v", c, r, beta), fill(c), func(d []float32) {
+				Implementation{}.Sgemm(blas.NoTrans, blas.NoTrans, 1, c, r, 0.75, x, r, a, c, beta, d, c)
+			})
+		}
 	}
 	for _, n := range []int{3, 64, 67, 1027} {
 		a, g, m, v := fill(n), fill(n), fill(n), fill(n)
