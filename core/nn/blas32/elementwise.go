@@ -238,3 +238,21 @@ func Rank1Sub(dst, a []float32, s float32, x, y []float32, rows, cols int) {
 		}
 	}
 }
+
+// MomentumStep is gorgonia's Momentum solver step on float32 weights w with
+// the gradient g and the velocity c (one length), without regularisation or
+// clipping:
+//
+//	c = c*momentum + g*(-lr),  w = w + c,  g = 0
+//
+// in float32, in that order (gorgonia.Momentum's tensor operations).
+func MomentumStep(w, g, c []float32, lr, momentum float32) {
+	g, c = g[:len(w)], c[:len(w)]
+	eta := -lr
+	i := ewSIMD(ewMomentum, len(w), w, g, c, nil, eta, momentum)
+	for ; i < len(w); i++ {
+		c[i] = c[i]*momentum + g[i]*eta
+		w[i] += c[i]
+		g[i] = 0
+	}
+}

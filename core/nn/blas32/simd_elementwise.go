@@ -41,6 +41,7 @@ const (
 	ewAdam                     // one Adam step (see AdamStep)
 	ewWColSums                 // dst[j] = sum over r of m[r] * a[r*ld + j], j < n
 	ewRank1Sub                 // dst[r*ld+j] = a[r*ld+j]*s - z[r]*m[j], r < rows, j < n
+	ewMomentum                 // one momentum step (see MomentumStep)
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -233,6 +234,30 @@ func ewFunc() []byte {
 		w.simd(simdF32x4Add)
 		w.simd(simdF32x4Div)
 		w.simd(simdF32x4Sub)
+	})
+	// Momentum (dst = w, a = g, b = c, s = -lr, s2 = momentum):
+	// c = c*momentum + g*(-lr); w = w + c, c stored and g zeroed on the way.
+	each(ewMomentum, func() {
+		w.op(opLocalGet, lB)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		at(lB)
+		w.op(opLocalGet, vS2)
+		w.simd(simdF32x4Mul)
+		at(lA)
+		w.op(opLocalGet, vSlope)
+		w.simd(simdF32x4Mul)
+		w.simd(simdF32x4Add)
+		w.op(opLocalTee, vM)
+		w.simdStore(0)
+		w.op(opLocalGet, lA)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		w.v128zero()
+		w.simdStore(0)
+		at(lDst)
+		w.op(opLocalGet, vM)
+		w.simd(simdF32x4Add)
 	})
 	each(ewKeepPositive, func() {
 		at(lA)

@@ -224,6 +224,9 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 		}
 		both(fmt.Sprintf("Scale n=%d", n), fill(n), func(d []float32) { Scale(d, a, 1.7) })
 		both(fmt.Sprintf("EMA n=%d", n), a, func(d []float32) { EMA(d, g, 0.999) })
+		both(fmt.Sprintf("MomentumStep n=%d", n), concat3(a, g, m), func(d []float32) {
+			MomentumStep(d[:n], d[n:2*n], d[2*n:], 0.01, 0.9)
+		})
 		// AdamStep writes w, m and v: compare all three.
 		both(fmt.Sprintf("AdamStep n=%d", n), concat3(a, m, v), func(d []float32) {
 			AdamStep(d[:n], g, d[n:2*n], d[2*n:], 0.5, 0.999, 1e-4, 1e-8)
