@@ -3,7 +3,6 @@ package alad
 import (
 	"fmt"
 	"hash"
-	"math"
 
 	"github.com/chewxy/hm"
 	G "gorgonia.org/gorgonia"
@@ -12,14 +11,6 @@ import (
 	"halo/core/nn/blas32"
 	"halo/core/nn/internal/fused"
 )
-
-// leakyGrad is Go's `if y < 0 { g *= lreluSlope }` without a branch on y's
-// sign: blas32.Leaky's test of y selects between g*slope and g.
-func leakyGrad(g, y float32) float32 {
-	u := int64(math.Float32bits(y))
-	neg := uint32((0x80000000 - u) & (u - 0xff800001) >> 63) // all ones iff y < 0
-	return math.Float32frombits(math.Float32bits(g*lreluSlope)&neg | math.Float32bits(g)&^neg)
-}
 
 // The fused ops of the training graph besides the dense layers
 // (core/nn/internal/fused): spectral normalisation (W/σ with its gradient
@@ -225,67 +216,24 @@ func (op bnOp) Do(inputs ...G.Value) (G.Value, error) {
 	case bnForward:
 		h, gamma, beta := in[0], in[1], in[2]
 		mean := s.sumDu // scratch until the backward pass
-		clear(mean)
-		for r := 0; r < nb; r++ {
-			for j, v := range h[r*n : (r+1)*n] {
-				mean[j] += v
-			}
-		}
+		blas32.ColSums(mean, h, nb, n)
 		fb := float32(nb)
 		for j := range mean {
 			mean[j] /= fb
 		}
 		vr := s.inv
-		clear(vr)
-		for r := 0; r < nb; r++ {
-			xh := s.xhat[r*n : (r+1)*n]
-			for j, v := range h[r*n : (r+1)*n] {
-				c := v - mean[j]
-				xh[j] = c
-				vr[j] += c * c
-			}
-		}
+		blas32.BNCenter(s.xhat, vr, h, mean, nb, n)
 		for j, v := range vr {
 			vr[j] = 1 / sqrt32(v/fb+bnEps)
 		}
-		y := f32(s.y)
-		for r := 0; r < nb; r++ {
-			xh := s.xhat[r*n : (r+1)*n]
-			yr := y[r*n : (r+1)*n]
-			for j := range xh {
-				x := xh[j] * vr[j]
-				xh[j] = x
-				// Go's `if u < 0 { u *= slope }` without a branch on the
-				// signs (random: a branch mispredicts half the time).
-				yr[j] = blas32.Leaky(x*gamma[j]+beta[j], lreluSlope)
-			}
-		}
+		blas32.BNScaleShiftLeaky(f32(s.y), s.xhat, vr, gamma, beta, nb, n, lreluSlope)
 		return s.y, nil
 	case bnGradU:
-		dy, du, y := in[0], f32(s.du), f32(s.y)
-		clear(s.sumDu)
-		clear(s.sumDuXhat)
-		for r := 0; r < nb; r++ {
-			for j := 0; j < n; j++ {
-				i := r*n + j
-				g := leakyGrad(dy[i], y[i]) // y < 0 exactly when u < 0
-				du[i] = g
-				s.sumDu[j] += g
-				s.sumDuXhat[j] += g * s.xhat[i]
-			}
-		}
+		blas32.BNGradU(f32(s.du), s.sumDu, s.sumDuXhat, in[0], f32(s.y), s.xhat, nb, n, lreluSlope)
 		return s.du, nil
 	case bnGradH:
 		// dh = inv/N (N dx̂ - Σ dx̂ - x̂ Σ dx̂ x̂) with dx̂ = du γ.
-		du, gamma, dh := in[0], in[1], f32(s.dh)
-		fb := float32(nb)
-		for r := 0; r < nb; r++ {
-			for j := 0; j < n; j++ {
-				i := r*n + j
-				g := gamma[j]
-				dh[i] = s.inv[j] / fb * (fb*du[i]*g - g*s.sumDu[j] - s.xhat[i]*g*s.sumDuXhat[j])
-			}
-		}
+		blas32.BNGradH(f32(s.dh), in[0], s.xhat, s.inv, in[1], s.sumDu, s.sumDuXhat, nb, n)
 		return s.dh, nil
 	case bnGradGamma:
 		copy(f32(s.dgamma), s.sumDuXhat)

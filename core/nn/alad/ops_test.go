@@ -120,20 +120,3 @@ func TestFusedOpsSameLosses(t *testing.T) {
 		}
 	}
 }
-
-// TestLeakyGradIsTheBranch holds leakyGrad to `if y < 0 { g *= slope }`.
-func TestLeakyGradIsTheBranch(t *testing.T) {
-	negZero := float32(math.Copysign(0, -1))
-	nan := float32(math.NaN())
-	for _, y := range []float32{-2, -1e-40, negZero, 0, 1e-40, 3, float32(math.Inf(-1)), float32(math.Inf(1)), nan, -nan} {
-		for _, g := range []float32{1.5, -0.25, negZero, 0} {
-			want := g
-			if y < 0 {
-				want *= lreluSlope
-			}
-			if got := leakyGrad(g, y); math.Float32bits(got) != math.Float32bits(want) {
-				t.Errorf("leakyGrad(%v, %v) = %v, want %v", g, y, got, want)
-			}
-		}
-	}
-}

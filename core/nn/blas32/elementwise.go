@@ -256,3 +256,89 @@ func MomentumStep(w, g, c []float32, lr, momentum float32) {
 		g[i] = 0
 	}
 }
+
+// The passes of a batch-normalisation layer followed by LReLU over a
+// rows×cols matrix (alad's bnOp): per column, four columns at a time in
+// js/wasm, each column's sums in the order of the rows from +0.
+
+// BNCenter sets xh = h - mean (mean broadcast over the rows) and ss[j] to
+// the sum over the rows of xh[r][j]².
+func BNCenter(xh, ss, h, mean []float32, rows, cols int) {
+	checkBN(rows, cols, xh, h)
+	j0 := bnSIMD(ewBNCenter, rows, cols, xh, h, nil, nil, [4][]float32{mean, ss}, 0)
+	for j := j0; j < cols; j++ {
+		var acc float32
+		for r := 0; r < rows; r++ {
+			c := h[r*cols+j] - mean[j]
+			xh[r*cols+j] = c
+			acc += c * c
+		}
+		ss[j] = acc
+	}
+}
+
+// BNScaleShiftLeaky sets x = xh*inv, xh = x and y = Leaky(x*gamma + beta,
+// slope) (inv, gamma and beta broadcast over the rows).
+func BNScaleShiftLeaky(y, xh, inv, gamma, beta []float32, rows, cols int, slope float32) {
+	checkBN(rows, cols, y, xh)
+	j0 := bnSIMD(ewBNOut, rows, cols, y, xh, nil, nil, [4][]float32{inv, gamma, beta}, slope)
+	for r := 0; r < rows; r++ {
+		for j := j0; j < cols; j++ {
+			i := r*cols + j
+			x := xh[i] * inv[j]
+			xh[i] = x
+			y[i] = Leaky(x*gamma[j]+beta[j], slope)
+		}
+	}
+}
+
+// BNGradU sets du = dy*slope where y < 0 and dy elsewhere (the gradient
+// through the LReLU, y < 0 exactly where its input is), sumDu[j] to the sum
+// of du over the rows and sumDuXhat[j] to that of du*xhat.
+func BNGradU(du, sumDu, sumDuXhat, dy, y, xhat []float32, rows, cols int, slope float32) {
+	checkBN(rows, cols, du, dy, y, xhat)
+	j0 := bnSIMD(ewBNGradU, rows, cols, du, dy, y, xhat, [4][]float32{sumDu, sumDuXhat}, slope)
+	for j := j0; j < cols; j++ {
+		var s1, s2 float32
+		for r := 0; r < rows; r++ {
+			i := r*cols + j
+			g := LeakyGrad(dy[i], y[i], slope)
+			du[i] = g
+			s1 += g
+			s2 += g * xhat[i]
+		}
+		sumDu[j], sumDuXhat[j] = s1, s2
+	}
+}
+
+// BNGradH sets dh = inv/n * (n*du*gamma - gamma*sumDu - xhat*gamma*sumDuXhat)
+// with n = rows (the column vectors broadcast over the rows): the gradient
+// at the layer's input.
+func BNGradH(dh, du, xhat, inv, gamma, sumDu, sumDuXhat []float32, rows, cols int) {
+	checkBN(rows, cols, dh, du, xhat)
+	fb := float32(rows)
+	j0 := bnSIMD(ewBNGradH, rows, cols, dh, du, nil, xhat, [4][]float32{inv, gamma, sumDu, sumDuXhat}, fb)
+	for r := 0; r < rows; r++ {
+		for j := j0; j < cols; j++ {
+			i := r*cols + j
+			g := gamma[j]
+			dh[i] = inv[j] / fb * (fb*du[i]*g - g*sumDu[j] - xhat[i]*g*sumDuXhat[j])
+		}
+	}
+}
+
+func checkBN(rows, cols int, ms ...[]float32) {
+	for _, m := range ms {
+		if len(m) < rows*cols {
+			panic("blas32: batch norm: a matrix is shorter than rows*cols")
+		}
+	}
+}
+
+// LeakyGrad is Go's `if y < 0 { g *= slope }` without a branch on y's sign
+// (Leaky's test of y selects between g*slope and g).
+func LeakyGrad(g, y, slope float32) float32 {
+	u := int64(math.Float32bits(y))
+	neg := uint32((0x80000000 - u) & (u - 0xff800001) >> 63) // all ones iff y < 0
+	return math.Float32frombits(math.Float32bits(g*slope)&neg | math.Float32bits(g)&^neg)
+}

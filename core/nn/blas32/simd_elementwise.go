@@ -18,6 +18,10 @@ const (
 	epS4
 	epS5
 	epS6
+	epC1 // byte addresses of column vectors (batch norm)
+	epC2
+	epC3
+	epC4
 	epCount
 )
 
@@ -42,6 +46,10 @@ const (
 	ewWColSums                 // dst[j] = sum over r of m[r] * a[r*ld + j], j < n
 	ewRank1Sub                 // dst[r*ld+j] = a[r*ld+j]*s - z[r]*m[j], r < rows, j < n
 	ewMomentum                 // one momentum step (see MomentumStep)
+	ewBNCenter                 // batch norm: see BNCenter (n: columns, a multiple of 4)
+	ewBNOut                    // see BNScaleShiftLeaky
+	ewBNGradU                  // see BNGradU
+	ewBNGradH                  // see BNGradH
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -74,6 +82,10 @@ func ewFunc() []byte {
 		lR
 		lS
 		lD
+		lC1
+		lC2
+		lC3
+		lC4
 		nI32
 	)
 	const (
@@ -87,12 +99,18 @@ func ewFunc() []byte {
 		vS6
 		vM
 		vV
-		nV128 = 10
+		vK1
+		vK2
+		vK3
+		vK4
+		vAcc2
+		nV128 = 15
 	)
 	var w wasmAsm
 	w.op(opGlobalGet, 0)
 	w.op(opLocalSet, lP)
-	for _, sl := range [][2]int{{epOp, lOp}, {epDst, lDst}, {epA, lA}, {epB, lB}, {epZ, lZ}, {epRows, lRows}} {
+	for _, sl := range [][2]int{{epOp, lOp}, {epDst, lDst}, {epA, lA}, {epB, lB}, {epZ, lZ}, {epRows, lRows},
+		{epC1, lC1}, {epC2, lC2}, {epC3, lC3}, {epC4, lC4}} {
 		w.op(opLocalGet, lP)
 		w.load(opI32Load, 2, 4*sl[0])
 		w.op(opLocalSet, sl[1])
@@ -440,6 +458,197 @@ func ewFunc() []byte {
 	w.raw(opEnd)
 	w.raw(opEnd)
 	w.raw(opEnd)
+
+	// The batch-norm passes over a rows×n matrix (rows ld bytes apart),
+	// column block by column block: for i = 0; i < end; i += 16 {
+	// setup(); q = i; for r = rows; r > 0; r-- { body(); q += ld };
+	// teardown() }, where el(base) is the address base + q and col(base)
+	// the column vector at base + i.
+	el := func(base int) {
+		w.op(opLocalGet, base)
+		w.op(opLocalGet, lQ)
+		w.raw(opI32Add)
+	}
+	ld := func(base int) {
+		el(base)
+		w.simdLoad(0)
+	}
+	col := func(base int) { at(base) }
+	set := func(v int, push func()) {
+		push()
+		w.op(opLocalSet, v)
+	}
+	zero := func(v int) { set(v, w.v128zero) }
+	// add v += push()
+	acc := func(v int, push func()) {
+		w.op(opLocalGet, v)
+		push()
+		w.simd(simdF32x4Add)
+		w.op(opLocalSet, v)
+	}
+	store := func(base, v int) { // column vector v at base + i
+		w.op(opLocalGet, base)
+		w.op(opLocalGet, lI)
+		w.raw(opI32Add)
+		w.op(opLocalGet, v)
+		w.simdStore(0)
+	}
+	get := func(v int) func() { return func() { w.op(opLocalGet, v) } }
+	cols := func(code int, setup, body, teardown func()) {
+		w.op(opLocalGet, lOp)
+		w.i32const(code)
+		w.raw(opI32Eq)
+		w.ifVoid()
+		w.i32const(0)
+		w.op(opLocalSet, lI)
+		w.block()
+		w.loop()
+		w.op(opLocalGet, lI)
+		w.op(opLocalGet, lEnd)
+		w.raw(opI32GeS)
+		w.op(opBrIf, 1)
+		setup()
+		w.op(opLocalGet, lI)
+		w.op(opLocalSet, lQ)
+		w.op(opLocalGet, lRows)
+		w.op(opLocalSet, lR)
+		w.block()
+		w.loop()
+		w.op(opLocalGet, lR)
+		w.i32const(0)
+		w.raw(opI32LeS)
+		w.op(opBrIf, 1)
+		body()
+		w.op(opLocalGet, lQ)
+		w.op(opLocalGet, lLd)
+		w.raw(opI32Add)
+		w.op(opLocalSet, lQ)
+		w.step(lR, opI32Sub, 1)
+		w.op(opBr, 0)
+		w.raw(opEnd)
+		w.raw(opEnd)
+		teardown()
+		w.step(lI, opI32Add, 16)
+		w.op(opBr, 0)
+		w.raw(opEnd)
+		w.raw(opEnd)
+		w.raw(opEnd)
+	}
+	// leakyOf pushes bitselect(v*slope, v, v < 0) of local v: Go's
+	// `if v < 0 { v *= slope }` lane by lane.
+	leakyOf := func(v int) {
+		w.op(opLocalGet, v)
+		w.op(opLocalGet, vSlope)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, v)
+		w.op(opLocalGet, v)
+		w.v128zero()
+		w.simd(simdF32x4Lt)
+		w.simd(simdV128Bitselect)
+	}
+	// Center (a = h, dst = xh, C1 = mean, C2 = the sums of squares out):
+	// c = h - mean; xh = c; ss += c*c.
+	cols(ewBNCenter, func() {
+		set(vK1, func() { col(lC1) })
+		zero(vAcc)
+	}, func() {
+		el(lDst)
+		ld(lA)
+		w.op(opLocalGet, vK1)
+		w.simd(simdF32x4Sub)
+		w.op(opLocalTee, vV)
+		w.simdStore(0)
+		acc(vAcc, func() {
+			w.op(opLocalGet, vV)
+			w.op(opLocalGet, vV)
+			w.simd(simdF32x4Mul)
+		})
+	}, func() { store(lC2, vAcc) })
+	// Out (a = xh, rewritten, dst = y, C1 = inverse deviations, C2 =
+	// gamma, C3 = beta): x = xh*inv; xh = x; y = leaky(x*gamma + beta).
+	cols(ewBNOut, func() {
+		set(vK1, func() { col(lC1) })
+		set(vK2, func() { col(lC2) })
+		set(vK3, func() { col(lC3) })
+	}, func() {
+		el(lA)
+		ld(lA)
+		w.op(opLocalGet, vK1)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalTee, vV)
+		w.simdStore(0)
+		w.op(opLocalGet, vV)
+		w.op(opLocalGet, vK2)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vK3)
+		w.simd(simdF32x4Add)
+		w.op(opLocalSet, vM)
+		el(lDst)
+		leakyOf(vM)
+		w.simdStore(0)
+	}, func() {})
+	// GradU (a = dy, b = y, z = xhat, dst = du, C1 and C2 the sums out):
+	// g = y < 0 ? dy*slope : dy; du = g; s1 += g; s2 += g*xhat.
+	cols(ewBNGradU, func() {
+		zero(vAcc)
+		zero(vAcc2)
+	}, func() {
+		set(vM, func() { ld(lA) })
+		el(lDst)
+		w.op(opLocalGet, vM)
+		w.op(opLocalGet, vSlope)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vM)
+		ld(lB)
+		w.v128zero()
+		w.simd(simdF32x4Lt)
+		w.simd(simdV128Bitselect)
+		w.op(opLocalTee, vV)
+		w.simdStore(0)
+		acc(vAcc, get(vV))
+		acc(vAcc2, func() {
+			w.op(opLocalGet, vV)
+			ld(lZ)
+			w.simd(simdF32x4Mul)
+		})
+	}, func() {
+		store(lC1, vAcc)
+		store(lC2, vAcc2)
+	})
+	// GradH (a = du, z = xhat, dst = dh, C1 = inv, C2 = gamma, C3 =
+	// sumDu, C4 = sumDuXhat, s = rows as a float32):
+	// dh = inv/s * ((s*du*g - g*sumDu) - xhat*g*sumDuXhat).
+	cols(ewBNGradH, func() {
+		set(vK1, func() {
+			col(lC1)
+			w.op(opLocalGet, vSlope)
+			w.simd(simdF32x4Div)
+		})
+		set(vK2, func() { col(lC2) })
+		set(vK3, func() { col(lC3) })
+		set(vK4, func() { col(lC4) })
+	}, func() {
+		el(lDst)
+		w.op(opLocalGet, vK1)
+		w.op(opLocalGet, vSlope)
+		ld(lA)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vK2)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vK2)
+		w.op(opLocalGet, vK3)
+		w.simd(simdF32x4Mul)
+		w.simd(simdF32x4Sub)
+		ld(lZ)
+		w.op(opLocalGet, vK2)
+		w.simd(simdF32x4Mul)
+		w.op(opLocalGet, vK4)
+		w.simd(simdF32x4Mul)
+		w.simd(simdF32x4Sub)
+		w.simd(simdF32x4Mul)
+		w.simdStore(0)
+	}, func() {})
+
 	w.raw(opEnd) // function
 
 	var fn []byte

@@ -358,3 +358,38 @@ func packBSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) int {
 	simd.ew.Invoke()
 	return npan
 }
+
+// bnSIMD runs a batch-norm pass (ewBNCenter ... ewBNGradH) on the first
+// cols&^3 columns and returns their number; cv are the column vectors
+// C1..C4 (nil: none), s the scalar of the pass.
+func bnSIMD(op, rows, cols int, dst, a, b, z []float32, cv [4][]float32, s float32) int {
+	n := cols &^ 3
+	if !simd.on || n == 0 || rows*n < ewMin {
+		return 0
+	}
+	for _, v := range cv {
+		if v != nil && len(v) < n {
+			panic("blas32: batch norm: a column vector is too short")
+		}
+	}
+	simd.mu.Lock()
+	defer simd.mu.Unlock()
+	p := &simd.params
+	*p = [spCount]int32{}
+	p[epOp], p[epN], p[epRows], p[epLd] = int32(op), int32(n), int32(rows), int32(cols)
+	p[epDst], p[epA] = addr(dst), addr(a)
+	if b != nil {
+		p[epB] = addr(b)
+	}
+	if z != nil {
+		p[epZ] = addr(z)
+	}
+	for k, v := range cv {
+		if v != nil {
+			p[epC1+k] = addr(v)
+		}
+	}
+	p[epSlope] = int32(math.Float32bits(s))
+	simd.ew.Invoke()
+	return n
+}

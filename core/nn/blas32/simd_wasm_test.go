@@ -217,6 +217,25 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 			})
 		}
 	}
+	// The batch-norm passes, at column counts around the lane width.
+	for _, rc := range [][2]int{{128, 32}, {128, 33}, {128, 3}, {32, 13}, {5, 64}} {
+		r, c := rc[0], rc[1]
+		n := r * c
+		h, xh, y, dy, m := fill(n), fill(n), fill(n), fill(n), fill(n)
+		v := [4][]float32{fill(c), fill(c), fill(c), fill(c)}
+		both(fmt.Sprintf("BNCenter %dx%d", r, c), concat3(fill(n), fill(c), nil), func(d []float32) {
+			BNCenter(d[:n], d[n:], h, v[0], r, c)
+		})
+		both(fmt.Sprintf("BNScaleShiftLeaky %dx%d", r, c), concat3(fill(n), xh, nil), func(d []float32) {
+			BNScaleShiftLeaky(d[:n], d[n:], v[0], v[1], v[2], r, c, 0.2)
+		})
+		both(fmt.Sprintf("BNGradU %dx%d", r, c), concat3(fill(n), fill(c), fill(c)), func(d []float32) {
+			BNGradU(d[:n], d[n:n+c], d[n+c:], dy, y, xh, r, c, 0.2)
+		})
+		both(fmt.Sprintf("BNGradH %dx%d", r, c), fill(n), func(d []float32) {
+			BNGradH(d, m, xh, v[0], v[1], v[2], v[3], r, c)
+		})
+	}
 	for _, n := range []int{3, 64, 67, 1027} {
 		a, g, m, v := fill(n), fill(n), fill(n), fill(n)
 		for i := range v {
