@@ -7,6 +7,7 @@ import (
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 
+	"halo/core/nn/blas32"
 	"halo/core/nn/internal/fused"
 )
 
@@ -99,36 +100,18 @@ type mask struct {
 }
 
 func (m *mask) fill(src *splitMix) {
-	// Each 64-bit draw gives two 32-bit uniforms u; entry i is dropped
-	// when u < p * 2^32, tested without a branch: the borrow of u - thr.
-	vals := [2]float32{float32(1 / (1 - m.p)), 0}
-	thr := uint64(uint32(m.p * (1 << 32)))
-	d := m.data
-	i := 0
-	for ; i+2 <= len(d); i += 2 {
-		r := src.next()
-		d[i] = vals[(r&0xffffffff-thr)>>63]
-		d[i+1] = vals[(r>>32-thr)>>63]
-	}
-	if i < len(d) {
-		d[i] = vals[(src.next()&0xffffffff-thr)>>63]
-	}
+	// An entry is dropped when its uniform is below p * 2^32
+	// (blas32.SplitMixMask: two entries per 64-bit draw).
+	blas32.SplitMixMask(m.data, &src.s, uint32(m.p*(1<<32)), float32(1/(1-m.p)))
 }
 
-// splitMix is SplitMix64 (Steele, Lea and Flood 2014), the stream of the
-// dropout masks of one step, seeded from the training rng. It needs only
-// 64-bit multiplies where math/rand/v2's PCG needs a 128-bit one, which
-// js/wasm emulates: filling the masks from PCG took 10% of a training step
-// of the default networks there.
+// splitMix is the state of SplitMix64 (Steele, Lea and Flood 2014;
+// blas32.SplitMixNext), the stream of the dropout masks of one step, seeded
+// from the training rng. It needs only 64-bit multiplies where
+// math/rand/v2's PCG needs a 128-bit one, which js/wasm emulates: filling
+// the masks from PCG took 10% of a training step of the default networks
+// there; blas32.SplitMixMask draws two at a time on the SIMD module.
 type splitMix struct{ s uint64 }
-
-func (r *splitMix) next() uint64 {
-	r.s += 0x9e3779b97f4a7c15
-	z := r.s
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
 
 // builder adds the ALAD networks to one gorgonia graph.
 type builder struct {

@@ -342,3 +342,35 @@ func LeakyGrad(g, y, slope float32) float32 {
 	neg := uint32((0x80000000 - u) & (u - 0xff800001) >> 63) // all ones iff y < 0
 	return math.Float32frombits(math.Float32bits(g*slope)&neg | math.Float32bits(g)&^neg)
 }
+
+// splitMixGamma is SplitMix64's increment.
+const splitMixGamma = 0x9e3779b97f4a7c15
+
+// SplitMixNext advances the SplitMix64 state s (Steele, Lea and Flood
+// 2014) and returns the next draw.
+func SplitMixNext(s *uint64) uint64 {
+	*s += splitMixGamma
+	z := *s
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+	return z ^ (z >> 31)
+}
+
+// SplitMixMask fills dst with a dropout mask from the SplitMix64 stream of
+// state s: each draw gives two 32-bit uniforms u (its low then its high
+// half), and an entry is +0 when u < thr and keep otherwise. An odd last
+// entry takes a draw of its own (its low half). s is advanced by the draws.
+func SplitMixMask(dst []float32, s *uint64, thr uint32, keep float32) {
+	i := splitMixSIMD(dst, s, thr, keep) // whole draws, advancing s
+	vals := [2]float32{keep, 0}
+	t := uint64(thr)
+	for ; i+2 <= len(dst); i += 2 {
+		r := SplitMixNext(s)
+		// The borrow of u - thr is the test, without a branch.
+		dst[i] = vals[(r&0xffffffff-t)>>63]
+		dst[i+1] = vals[(r>>32-t)>>63]
+	}
+	if i < len(dst) {
+		dst[i] = vals[(SplitMixNext(s)&0xffffffff-t)>>63]
+	}
+}

@@ -50,6 +50,7 @@ const (
 	ewBNOut                    // see BNScaleShiftLeaky
 	ewBNGradU                  // see BNGradU
 	ewBNGradH                  // see BNGradH
+	ewSplitMix                 // dropout mask from SplitMix64 draws (see SplitMixMask)
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -62,6 +63,13 @@ const (
 	simdF32x4Sub   = 229
 	simdF32x4Div   = 231
 	opLocalTee     = 0x22
+	opI64Const     = 0x42
+	simdI64x2Splat = 18
+	simdI32x4LtU   = 58
+	simdV128Xor    = 81
+	simdI64x2ShrU  = 205
+	simdI64x2Add   = 206
+	simdI64x2Mul   = 213
 	f32One         = 0x3f800000 // bits of 1.0
 )
 
@@ -648,6 +656,60 @@ func ewFunc() []byte {
 		w.simd(simdF32x4Mul)
 		w.simdStore(0)
 	}, func() {})
+
+	// SplitMix (b = the states of the first two draws, 16 bytes; s = the
+	// kept value; s2 = the drop threshold as a uint32): per 4 entries two
+	// draws z of SplitMix64 from st, the states of lanes 0 and 1 (st += 2γ
+	// after), each draw's low then high 32 bits giving two entries:
+	// entry = u < thr ? +0 : keep.
+	i64splat := func(v uint64) {
+		w.b = sleb(append(w.b, opI64Const), int64(v))
+		w.simd(simdI64x2Splat)
+	}
+	xorShr := func(v, k int) { // v ^ (v >> k), lane-wise uint64
+		w.op(opLocalGet, v)
+		w.op(opLocalGet, v)
+		w.i32const(k)
+		w.simd(simdI64x2ShrU)
+		w.simd(simdV128Xor)
+	}
+	w.op(opLocalGet, lOp)
+	w.i32const(ewSplitMix)
+	w.raw(opI32Eq)
+	w.ifVoid()
+	w.op(opLocalGet, lB)
+	w.simdLoad(0)
+	w.op(opLocalSet, vK1) // st
+	i64splat(2 * splitMixGamma & (1<<64 - 1))
+	w.op(opLocalSet, vK2)
+	i64splat(0xbf58476d1ce4e5b9)
+	w.op(opLocalSet, vK3)
+	i64splat(0x94d049bb133111eb)
+	w.op(opLocalSet, vK4)
+	each(ewSplitMix, func() {
+		w.op(opLocalGet, vK1)
+		w.op(opLocalSet, vV)
+		xorShr(vV, 30)
+		w.op(opLocalGet, vK3)
+		w.simd(simdI64x2Mul)
+		w.op(opLocalSet, vV)
+		xorShr(vV, 27)
+		w.op(opLocalGet, vK4)
+		w.simd(simdI64x2Mul)
+		w.op(opLocalSet, vV)
+		xorShr(vV, 31)
+		w.op(opLocalSet, vV)
+		w.op(opLocalGet, vK1)
+		w.op(opLocalGet, vK2)
+		w.simd(simdI64x2Add)
+		w.op(opLocalSet, vK1)
+		w.op(opLocalGet, vSlope)
+		w.op(opLocalGet, vV)
+		w.op(opLocalGet, vS2)
+		w.simd(simdI32x4LtU)
+		w.simd(simdV128AndNot)
+	})
+	w.raw(opEnd)
 
 	w.raw(opEnd) // function
 

@@ -37,3 +37,5 @@ func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols, ld int) int        
 func rank1SubSIMD(dst, a []float32, s float32, x, y []float32, rows, cols int) int { return 0 }
 
 func bnSIMD(op, rows, cols int, dst, a, b, z []float32, cv [4][]float32, s float32) int { return 0 }
+
+func splitMixSIMD(dst []float32, s *uint64, thr uint32, keep float32) int { return 0 }

@@ -20,7 +20,8 @@ var simd struct {
 	ready  bool // instantiated
 	on     bool // in use
 	rows   js.Value
-	ew     js.Value // element-wise passes (simd_elementwise.go)
+	ew     js.Value  // element-wise passes (simd_elementwise.go)
+	states [2]uint64 // SplitMix64 states of ewSplitMix's first two draws
 	params [spCount]int32
 	t      []float32 // output rows of the last call, reused
 	bias   []float32 // bias padded to whole panels, reused
@@ -391,5 +392,27 @@ func bnSIMD(op, rows, cols int, dst, a, b, z []float32, cv [4][]float32, s float
 	}
 	p[epSlope] = int32(math.Float32bits(s))
 	simd.ew.Invoke()
+	return n
+}
+
+// splitMixSIMD fills the first len(dst)&^3 entries of SplitMixMask, advances
+// s by their draws and returns their number.
+func splitMixSIMD(dst []float32, s *uint64, thr uint32, keep float32) int {
+	n := len(dst) &^ 3
+	if !simd.on || n < ewMin {
+		return 0
+	}
+	simd.mu.Lock()
+	defer simd.mu.Unlock()
+	st := &simd.states
+	st[0] = *s + splitMixGamma
+	st[1] = st[0] + splitMixGamma
+	p := &simd.params
+	*p = [spCount]int32{}
+	p[epOp], p[epN] = ewSplitMix, int32(n)
+	p[epDst], p[epB] = addr(dst), addr(st[:])
+	p[epSlope], p[epS2] = int32(math.Float32bits(keep)), int32(thr)
+	simd.ew.Invoke()
+	*s += uint64(n/2) * splitMixGamma
 	return n
 }

@@ -217,6 +217,21 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 			})
 		}
 	}
+	// The dropout masks of SplitMix64 draws, and the state after them.
+	for _, n := range []int{3, 63, 64, 65, 66, 67, 1027} {
+		var st [2]uint64
+		var masks [2][]float32
+		for k, on := range []bool{true, false} {
+			SetSIMD(on)
+			st[k] = 0x1234_5678_9abc_def0
+			masks[k] = make([]float32, n)
+			SplitMixMask(masks[k], &st[k], 858993459, 1.25)
+		}
+		same(fmt.Sprintf("SplitMixMask n=%d", n), masks[0], masks[1])
+		if st[0] != st[1] {
+			t.Fatalf("SplitMixMask n=%d: state %#x after the SIMD module, %#x after Go", n, st[0], st[1])
+		}
+	}
 	// The batch-norm passes, at column counts around the lane width.
 	for _, rc := range [][2]int{{128, 32}, {128, 33}, {128, 3}, {32, 13}, {5, 64}} {
 		r, c := rc[0], rc[1]
