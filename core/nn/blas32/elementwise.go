@@ -374,3 +374,35 @@ func SplitMixMask(dst []float32, s *uint64, thr uint32, keep float32) {
 		dst[i] = vals[(SplitMixNext(s)&0xffffffff-t)>>63]
 	}
 }
+
+// Col2imAdd adds the im2col gradient cols back onto dx: for each of the
+// batch sequences, output position o < outL and kernel tap j < k with
+// pos = o*stride + j - pad in [0, inL),
+//
+//	dx[(n*inL+pos)*c : +c] += cols[(n*outL+o)*w + j*c : +c]
+//
+// where w >= k*c is the length of a row of cols; in the order n, o, j.
+func Col2imAdd(dx, cols []float32, batch, inL, outL, c, k, stride, pad, w int) {
+	if len(dx) < batch*inL*c || len(cols) < batch*outL*w || w < k*c {
+		panic("blas32: Col2imAdd: short slices")
+	}
+	if col2imSIMD(dx, cols, batch, inL, outL, c, k, stride, pad, w) {
+		return
+	}
+	for n := 0; n < batch; n++ {
+		seq := dx[n*inL*c : (n+1)*inL*c]
+		for o := 0; o < outL; o++ {
+			row := cols[(n*outL+o)*w : (n*outL+o+1)*w]
+			for j := 0; j < k; j++ {
+				pos := o*stride + j - pad
+				if pos < 0 || pos >= inL {
+					continue
+				}
+				dst := seq[pos*c : (pos+1)*c]
+				for i, v := range row[j*c : (j+1)*c] {
+					dst[i] += v
+				}
+			}
+		}
+	}
+}

@@ -51,6 +51,7 @@ const (
 	ewBNGradU                  // see BNGradU
 	ewBNGradH                  // see BNGradH
 	ewSplitMix                 // dropout mask from SplitMix64 draws (see SplitMixMask)
+	ewCol2im                   // see Col2imAdd
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -64,6 +65,10 @@ const (
 	simdF32x4Div   = 231
 	opLocalTee     = 0x22
 	opI64Const     = 0x42
+	opI32LtU       = 0x49
+	opI32GtS       = 0x4a
+	opF32Add       = 0x92
+	opF32Store     = 0x38
 	simdI64x2Splat = 18
 	simdI32x4LtU   = 58
 	simdV128Xor    = 81
@@ -94,6 +99,16 @@ func ewFunc() []byte {
 		lC2
 		lC3
 		lC4
+		lN // Col2im: sequence, position, tap counters and geometry
+		lO
+		lJ
+		lPos
+		lInL
+		lOutL
+		lK
+		lStride
+		lPad
+		lW
 		nI32
 	)
 	const (
@@ -708,6 +723,143 @@ func ewFunc() []byte {
 		w.op(opLocalGet, vS2)
 		w.simd(simdI32x4LtU)
 		w.simd(simdV128AndNot)
+	})
+	w.raw(opEnd)
+
+	// Col2im (a = the im2col gradient, dst = dx, cleared by the caller;
+	// rows = sequences, n = channels c, ld = the row length w of a; S2..S6
+	// as int32: inL, outL, k, stride, pad): for every sequence, output
+	// position o and tap j with pos = o*stride + j - pad inside the
+	// sequence, dx[seq, pos, :c] += a[seq*outL + o, j*c : j*c+c], four
+	// lanes at a time and the last c%4 one by one.
+	w.op(opLocalGet, lOp)
+	w.i32const(ewCol2im)
+	w.raw(opI32Eq)
+	w.ifVoid()
+	for k, l := range []int{lInL, lOutL, lK, lStride, lPad} {
+		w.op(opLocalGet, lP)
+		w.load(opI32Load, 2, 4*(epS2+k))
+		w.op(opLocalSet, l)
+	}
+	w.op(opLocalGet, lP)
+	w.load(opI32Load, 2, 4*epN)
+	w.op(opLocalSet, lEnd) // c in elements here
+	w.op(opLocalGet, lP)
+	w.load(opI32Load, 2, 4*epLd)
+	w.op(opLocalSet, lW)
+	// forLoop emits for v = 0; v < lim; v++ { body() }
+	forLoop := func(v, lim int, body func()) {
+		w.i32const(0)
+		w.op(opLocalSet, v)
+		w.block()
+		w.loop()
+		w.op(opLocalGet, v)
+		w.op(opLocalGet, lim)
+		w.raw(opI32GeS)
+		w.op(opBrIf, 1)
+		body()
+		w.step(v, opI32Add, 1)
+		w.op(opBr, 0)
+		w.raw(opEnd)
+		w.raw(opEnd)
+	}
+	forLoop(lN, lRows, func() {
+		forLoop(lO, lOutL, func() {
+			forLoop(lJ, lK, func() {
+				// pos = o*stride + j - pad; skip unless 0 <= pos < inL
+				w.op(opLocalGet, lO)
+				w.op(opLocalGet, lStride)
+				w.raw(opI32Mul)
+				w.op(opLocalGet, lJ)
+				w.raw(opI32Add)
+				w.op(opLocalGet, lPad)
+				w.raw(opI32Sub)
+				w.op(opLocalTee, lPos)
+				w.op(opLocalGet, lInL)
+				w.raw(opI32LtU) // unsigned: negative positions are large
+				w.ifVoid()
+				// d = dst + 4*((n*inL + pos)*c); s = a + 4*((n*outL + o)*w + j*c)
+				w.op(opLocalGet, lDst)
+				w.op(opLocalGet, lN)
+				w.op(opLocalGet, lInL)
+				w.raw(opI32Mul)
+				w.op(opLocalGet, lPos)
+				w.raw(opI32Add)
+				w.op(opLocalGet, lEnd)
+				w.raw(opI32Mul)
+				w.i32const(2)
+				w.raw(opI32Shl)
+				w.raw(opI32Add)
+				w.op(opLocalSet, lD)
+				w.op(opLocalGet, lA)
+				w.op(opLocalGet, lN)
+				w.op(opLocalGet, lOutL)
+				w.raw(opI32Mul)
+				w.op(opLocalGet, lO)
+				w.raw(opI32Add)
+				w.op(opLocalGet, lW)
+				w.raw(opI32Mul)
+				w.op(opLocalGet, lJ)
+				w.op(opLocalGet, lEnd)
+				w.raw(opI32Mul)
+				w.raw(opI32Add)
+				w.i32const(2)
+				w.raw(opI32Shl)
+				w.raw(opI32Add)
+				w.op(opLocalSet, lS)
+				// for q = 0; q+4 <= c; q += 4 (bytes in lI)
+				w.i32const(0)
+				w.op(opLocalSet, lI)
+				w.block()
+				w.loop()
+				w.op(opLocalGet, lI)
+				w.i32const(16)
+				w.raw(opI32Add)
+				w.op(opLocalGet, lEnd)
+				w.i32const(2)
+				w.raw(opI32Shl)
+				w.raw(opI32GtS)
+				w.op(opBrIf, 1)
+				w.op(opLocalGet, lD)
+				w.op(opLocalGet, lI)
+				w.raw(opI32Add)
+				at(lD)
+				at(lS)
+				w.simd(simdF32x4Add)
+				w.simdStore(0)
+				w.step(lI, opI32Add, 16)
+				w.op(opBr, 0)
+				w.raw(opEnd)
+				w.raw(opEnd)
+				// the rest one by one
+				w.block()
+				w.loop()
+				w.op(opLocalGet, lI)
+				w.op(opLocalGet, lEnd)
+				w.i32const(2)
+				w.raw(opI32Shl)
+				w.raw(opI32GeS)
+				w.op(opBrIf, 1)
+				w.op(opLocalGet, lD)
+				w.op(opLocalGet, lI)
+				w.raw(opI32Add)
+				w.op(opLocalGet, lD)
+				w.op(opLocalGet, lI)
+				w.raw(opI32Add)
+				w.load(opF32Load, 2, 0)
+				w.op(opLocalGet, lS)
+				w.op(opLocalGet, lI)
+				w.raw(opI32Add)
+				w.load(opF32Load, 2, 0)
+				w.raw(opF32Add)
+				w.load(opF32Store, 2, 0)
+				w.step(lI, opI32Add, 4)
+				w.op(opBr, 0)
+				w.raw(opEnd)
+				w.raw(opEnd)
+				w.raw(opEnd) // if pos inside
+			})
+		})
 	})
 	w.raw(opEnd)
 

@@ -39,3 +39,5 @@ func rank1SubSIMD(dst, a []float32, s float32, x, y []float32, rows, cols int) i
 func bnSIMD(op, rows, cols int, dst, a, b, z []float32, cv [4][]float32, s float32) int { return 0 }
 
 func splitMixSIMD(dst []float32, s *uint64, thr uint32, keep float32) int { return 0 }
+
+func col2imSIMD(dx, cols []float32, batch, inL, outL, c, k, stride, pad, w int) bool { return false }

@@ -416,3 +416,19 @@ func splitMixSIMD(dst []float32, s *uint64, thr uint32, keep float32) int {
 	*s += uint64(n/2) * splitMixGamma
 	return n
 }
+
+// col2imSIMD runs Col2imAdd on the SIMD module; false when it is off.
+func col2imSIMD(dx, cols []float32, batch, inL, outL, c, k, stride, pad, w int) bool {
+	if !simd.on || batch*outL*k*c < ewMin {
+		return false
+	}
+	simd.mu.Lock()
+	defer simd.mu.Unlock()
+	p := &simd.params
+	*p = [spCount]int32{}
+	p[epOp], p[epN], p[epRows], p[epLd] = ewCol2im, int32(c), int32(batch), int32(w)
+	p[epDst], p[epA] = addr(dx), addr(cols)
+	p[epS2], p[epS3], p[epS4], p[epS5], p[epS6] = int32(inL), int32(outL), int32(k), int32(stride), int32(pad)
+	simd.ew.Invoke()
+	return true
+}

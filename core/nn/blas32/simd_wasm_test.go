@@ -217,6 +217,17 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 			})
 		}
 	}
+	// Col2imAdd at strides 1 and 2, channel counts around the lane width.
+	for _, g := range [][4]int{{4, 39, 1, 30}, {4, 39, 2, 30}, {3, 20, 2, 16}, {2, 9, 2, 3}, {5, 10, 2, 33}} {
+		batch, inL, stride, c := g[0], g[1], g[2], g[3]
+		const k, pad = 3, 1
+		outL := (inL-1)/stride + 1
+		w := k*c + 1
+		cols := fill(batch * outL * w)
+		both(fmt.Sprintf("Col2imAdd %v", g), fill(batch*inL*c), func(d []float32) {
+			Col2imAdd(d, cols, batch, inL, outL, c, k, stride, pad, w)
+		})
+	}
 	// The dropout masks of SplitMix64 draws, and the state after them.
 	for _, n := range []int{3, 63, 64, 65, 66, 67, 1027} {
 		var st [2]uint64

@@ -298,25 +298,8 @@ func (s *convState) im2col(x []float32) {
 // col2im scatters s.dcols into dx (dropping the bias column) and applies
 // the ReLU mask of x if s.relu.
 func (s *convState) col2im(dx, x []float32) {
-	c, k, pad := s.c, s.k, (s.k-1)/2
-	w := k*c + 1
 	clear(dx)
-	for n := 0; n < s.batch; n++ {
-		seq := dx[n*s.inL*c : (n+1)*s.inL*c]
-		for o := 0; o < s.outL; o++ {
-			row := s.dcols[(n*s.outL+o)*w : (n*s.outL+o+1)*w]
-			for j := 0; j < k; j++ {
-				pos := o*s.stride + j - pad
-				if pos < 0 || pos >= s.inL {
-					continue
-				}
-				dst := seq[pos*c : (pos+1)*c]
-				for i, v := range row[j*c : (j+1)*c] {
-					dst[i] += v
-				}
-			}
-		}
-	}
+	blas32.Col2imAdd(dx, s.dcols, s.batch, s.inL, s.outL, s.c, s.k, s.stride, (s.k-1)/2, s.k*s.c+1)
 	if s.relu {
 		reluMask(dx, x)
 	}
