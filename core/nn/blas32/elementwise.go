@@ -155,12 +155,13 @@ func ColSums(dst, a []float32, rows, cols int) {
 		panic("blas32: ColSums: a is shorter than rows*cols")
 	}
 	j := colSumsWSIMD(ewColSums, dst, a, nil, rows, cols, cols)
-	for c := j; c < cols; c++ {
-		var s float32
-		for r := 0; r < rows; r++ {
-			s += a[r*cols+c]
+	// Row by row (contiguous reads), each column's sum in the order of r.
+	tail := dst[j:]
+	clear(tail)
+	for r := 0; r < rows; r++ {
+		for c, v := range a[r*cols+j : (r+1)*cols] {
+			tail[c] += v
 		}
-		dst[c] = s
 	}
 }
 
@@ -214,12 +215,12 @@ func WeightedColSumsStride(dst, a, wts []float32, rows, cols, ld int) {
 		panic(fmt.Sprintf("blas32: WeightedColSums: bad stride or a is too short: rows %d cols %d ld %d len %d", rows, cols, ld, len(a)))
 	}
 	j := colSumsWSIMD(ewWColSums, dst, a, wts, rows, cols, ld)
-	for c := j; c < cols; c++ {
-		var s float32
-		for r, wr := range wts {
-			s += wr * a[r*ld+c]
+	tail := dst[j:]
+	clear(tail)
+	for r, wr := range wts {
+		for c, v := range a[r*ld+j : r*ld+cols] {
+			tail[c] += wr * v
 		}
-		dst[c] = s
 	}
 }
 
