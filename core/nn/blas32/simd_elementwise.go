@@ -26,7 +26,9 @@ const (
 )
 
 // The operations of ew, lane by lane (m the mask, s the slope, sign(v)
-// v's sign bit as all ones or zeros):
+// v's sign bit as all ones or zeros). actOp (simd_wasm.go) relies on the
+// order of the first nine: each masked op after its op, the gradients in
+// the order of the activations.
 const (
 	ewReLU          = 1 + iota // dst = a &^ (a < 0)
 	ewReLUMask                 // dst = (a &^ (a < 0)) * m
@@ -69,6 +71,7 @@ const (
 	opI32GtS       = 0x4a
 	opF32Add       = 0x92
 	opF32Store     = 0x38
+	opI32And       = 0x71
 	simdI64x2Splat = 18
 	simdI32x4LtU   = 58
 	simdV128Xor    = 81
@@ -109,6 +112,8 @@ func ewFunc() []byte {
 		lStride
 		lPad
 		lW
+		lVec // Col2im: bytes of whole vectors of a segment, and of all of it
+		lAll
 		nI32
 	)
 	const (
@@ -131,39 +136,37 @@ func ewFunc() []byte {
 	)
 	var w wasmAsm
 	w.op(opGlobalGet, 0)
-	w.op(opLocalSet, lP)
+	w.set(lP)
 	for _, sl := range [][2]int{{epOp, lOp}, {epDst, lDst}, {epA, lA}, {epB, lB}, {epZ, lZ}, {epRows, lRows},
 		{epC1, lC1}, {epC2, lC2}, {epC3, lC3}, {epC4, lC4}} {
-		w.op(opLocalGet, lP)
+		w.get(lP)
 		w.load(opI32Load, 2, 4*sl[0])
-		w.op(opLocalSet, sl[1])
+		w.set(sl[1])
 	}
 	for _, sl := range [][2]int{{epN, lEnd}, {epLd, lLd}} { // elements to bytes
-		w.op(opLocalGet, lP)
+		w.get(lP)
 		w.load(opI32Load, 2, 4*sl[0])
 		w.i32const(2)
 		w.raw(opI32Shl)
-		w.op(opLocalSet, sl[1])
+		w.set(sl[1])
 	}
-	w.op(opLocalGet, lP)
-	w.load(opF32Load, 2, 4*epSlope)
-	w.simd(simdF32x4Splat)
-	w.op(opLocalSet, vSlope)
-	for k, l := range []int{vS2, vS3, vS4, vS5, vS6} {
-		w.op(opLocalGet, lP)
-		w.load(opF32Load, 2, 4*(epS2+k))
+	for k, l := range []int{vSlope, vS2, vS3, vS4, vS5, vS6} {
+		slot := epSlope
+		if k > 0 {
+			slot = epS2 + k - 1
+		}
+		w.get(lP)
+		w.load(opF32Load, 2, 4*slot)
 		w.simd(simdF32x4Splat)
-		w.op(opLocalSet, l)
+		w.set(l)
 	}
 	w.i32const(f32One)
 	w.simd(simdI32x4Splat)
-	w.op(opLocalSet, vOne)
+	w.set(vOne)
 
 	// at pushes the v128 at local base + i.
 	at := func(base int) {
-		w.op(opLocalGet, base)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
+		w.addr(base, lI)
 		w.simdLoad(0)
 	}
 	// sign pushes base[i]'s sign bits spread over each lane.
@@ -174,8 +177,8 @@ func ewFunc() []byte {
 	}
 	// factor pushes bitselect(slope, 1, sign(base[i])).
 	factor := func(base int) {
-		w.op(opLocalGet, vSlope)
-		w.op(opLocalGet, vOne)
+		w.get(vSlope)
+		w.get(vOne)
 		sign(base)
 		w.simd(simdV128Bitselect)
 	}
@@ -190,117 +193,91 @@ func ewFunc() []byte {
 		at(base)
 		w.simd(simdF32x4Mul)
 	}
-	// each emits, when op is code: for i = 0; i < end; i += 16 { dst[i] = val() }
-	each := func(code int, val func()) {
-		w.op(opLocalGet, lOp)
-		w.i32const(code)
-		w.raw(opI32Eq)
-		w.ifVoid()
-		w.i32const(0)
-		w.op(opLocalSet, lI)
-		w.block()
-		w.loop()
-		w.op(opLocalGet, lI)
-		w.op(opLocalGet, lEnd)
-		w.raw(opI32GeS)
-		w.op(opBrIf, 1)
-		w.op(opLocalGet, lDst)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
-		val()
+	// storeAt stores the v128 push() leaves at local base + i.
+	storeAt := func(base int, push func()) {
+		w.addr(base, lI)
+		push()
 		w.simdStore(0)
-		w.step(lI, opI32Add, 16)
-		w.op(opBr, 0)
-		w.raw(opEnd)
-		w.raw(opEnd)
-		w.raw(opEnd)
 	}
-	each(ewReLU, relu)
-	each(ewReLUMask, func() { relu(); times(lB) })
-	each(ewLeaky, func() { at(lA); factor(lA); w.simd(simdF32x4Mul) })
-	each(ewLeakyMask, func() { at(lA); factor(lA); w.simd(simdF32x4Mul); times(lB) })
-	each(ewMask, func() { at(lA); times(lB) })
-	each(ewGradReLU, func() { at(lA); sign(lZ); w.simd(simdV128AndNot) })
-	each(ewGradReLUMask, func() { at(lA); sign(lZ); w.simd(simdV128AndNot); times(lB) })
-	each(ewGradLeaky, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul) })
-	each(ewGradLeakyMask, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul); times(lB) })
-	each(ewScale, func() { at(lA); w.op(opLocalGet, vSlope); w.simd(simdF32x4Mul) })
+	// each emits, when op is code: setup(), then
+	// for i = 0; i < end; i += 16 { dst[i] = val() }.
+	each := func(code int, setup, val func()) {
+		w.ifEq(lOp, code, func() {
+			if setup != nil {
+				setup()
+			}
+			w.forUp(lI, lEnd, 16, func() { storeAt(lDst, val) })
+		})
+	}
+	each(ewReLU, nil, relu)
+	each(ewReLUMask, nil, func() { relu(); times(lB) })
+	each(ewLeaky, nil, func() { at(lA); factor(lA); w.simd(simdF32x4Mul) })
+	each(ewLeakyMask, nil, func() { at(lA); factor(lA); w.simd(simdF32x4Mul); times(lB) })
+	each(ewMask, nil, func() { at(lA); times(lB) })
+	each(ewGradReLU, nil, func() { at(lA); sign(lZ); w.simd(simdV128AndNot) })
+	each(ewGradReLUMask, nil, func() { at(lA); sign(lZ); w.simd(simdV128AndNot); times(lB) })
+	each(ewGradLeaky, nil, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul) })
+	each(ewGradLeakyMask, nil, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul); times(lB) })
+	each(ewScale, nil, func() { at(lA); w.get(vSlope); w.simd(simdF32x4Mul) })
 	// EMA: dst = s*dst + s2*a
-	each(ewEMA, func() {
-		w.op(opLocalGet, vSlope)
-		at(lDst)
-		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vS2)
-		at(lA)
-		w.simd(simdF32x4Mul)
+	each(ewEMA, nil, func() {
+		w.get(vSlope)
+		times(lDst)
+		w.get(vS2)
+		times(lA)
 		w.simd(simdF32x4Add)
 	})
 	// Adam (dst = w, a = g, b = m, z = v; s..s6 = b1, 1-b1, b2, 1-b2, lrt,
 	// eps): m = b1*m + (1-b1)*g; v = b2*v + ((1-b2)*g)*g;
 	// w = w - (lrt*m)/(sqrt(v)+eps), m and v stored on the way.
-	each(ewAdam, func() {
-		w.op(opLocalGet, lB)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
-		w.op(opLocalGet, vSlope)
-		at(lB)
-		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vS2)
-		at(lA)
-		w.simd(simdF32x4Mul)
-		w.simd(simdF32x4Add)
-		w.op(opLocalTee, vM)
-		w.simdStore(0)
-		w.op(opLocalGet, lZ)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
-		w.op(opLocalGet, vS3)
-		at(lZ)
-		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vS4)
-		at(lA)
-		w.simd(simdF32x4Mul)
-		at(lA)
-		w.simd(simdF32x4Mul)
-		w.simd(simdF32x4Add)
-		w.op(opLocalTee, vV)
-		w.simdStore(0)
+	each(ewAdam, nil, func() {
+		storeAt(lB, func() {
+			w.get(vSlope)
+			times(lB)
+			w.get(vS2)
+			times(lA)
+			w.simd(simdF32x4Add)
+			w.tee(vM)
+		})
+		storeAt(lZ, func() {
+			w.get(vS3)
+			times(lZ)
+			w.get(vS4)
+			times(lA)
+			times(lA)
+			w.simd(simdF32x4Add)
+			w.tee(vV)
+		})
 		at(lDst)
-		w.op(opLocalGet, vS5)
-		w.op(opLocalGet, vM)
+		w.get(vS5)
+		w.get(vM)
 		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vV)
+		w.get(vV)
 		w.simd(simdF32x4Sqrt)
-		w.op(opLocalGet, vS6)
+		w.get(vS6)
 		w.simd(simdF32x4Add)
 		w.simd(simdF32x4Div)
 		w.simd(simdF32x4Sub)
 	})
 	// Momentum (dst = w, a = g, b = c, s = -lr, s2 = momentum):
 	// c = c*momentum + g*(-lr); w = w + c, c stored and g zeroed on the way.
-	each(ewMomentum, func() {
-		w.op(opLocalGet, lB)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
-		at(lB)
-		w.op(opLocalGet, vS2)
-		w.simd(simdF32x4Mul)
-		at(lA)
-		w.op(opLocalGet, vSlope)
-		w.simd(simdF32x4Mul)
-		w.simd(simdF32x4Add)
-		w.op(opLocalTee, vM)
-		w.simdStore(0)
-		w.op(opLocalGet, lA)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
-		w.v128zero()
-		w.simdStore(0)
+	each(ewMomentum, nil, func() {
+		storeAt(lB, func() {
+			at(lB)
+			w.get(vS2)
+			w.simd(simdF32x4Mul)
+			at(lA)
+			w.get(vSlope)
+			w.simd(simdF32x4Mul)
+			w.simd(simdF32x4Add)
+			w.tee(vM)
+		})
+		storeAt(lA, w.v128zero)
 		at(lDst)
-		w.op(opLocalGet, vM)
+		w.get(vM)
 		w.simd(simdF32x4Add)
 	})
-	each(ewKeepPositive, func() {
+	each(ewKeepPositive, nil, func() {
 		at(lA)
 		at(lZ)
 		w.v128zero()
@@ -308,308 +285,169 @@ func ewFunc() []byte {
 		w.simd(simdV128And)
 	})
 
-	// ColSums and WColSums: for i = 0; i < end; i += 16 { acc = 0;
-	// q = a + i; wt = b; for r = rows; r > 0; r-- { acc += load(q)
-	// (WColSums: acc += splat(*wt) * load(q); wt += 4); q += ld };
-	// dst[i] = acc }
-	for _, weighted := range []bool{false, true} {
-		w.op(opLocalGet, lOp)
-		if weighted {
-			w.i32const(ewWColSums)
-		} else {
-			w.i32const(ewColSums)
-		}
-		w.raw(opI32Eq)
-		w.ifVoid()
-		w.i32const(0)
-		w.op(opLocalSet, lI)
-		w.block()
-		w.loop()
-		w.op(opLocalGet, lI)
-		w.op(opLocalGet, lEnd)
-		w.raw(opI32GeS)
-		w.op(opBrIf, 1)
-		w.v128zero()
-		w.op(opLocalSet, vAcc)
-		w.op(opLocalGet, lA)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
-		w.op(opLocalSet, lQ)
-		w.op(opLocalGet, lB)
-		w.op(opLocalSet, lS)
-		w.op(opLocalGet, lRows)
-		w.op(opLocalSet, lR)
-		w.block()
-		w.loop()
-		w.op(opLocalGet, lR)
-		w.i32const(0)
-		w.raw(opI32LeS)
-		w.op(opBrIf, 1)
-		w.op(opLocalGet, vAcc)
-		if weighted {
-			w.op(opLocalGet, lS)
-			w.load(opF32Load, 2, 0)
-			w.simd(simdF32x4Splat)
-			w.step(lS, opI32Add, 4)
-		}
-		w.op(opLocalGet, lQ)
-		w.simdLoad(0)
-		if weighted {
-			w.simd(simdF32x4Mul)
-		}
-		w.simd(simdF32x4Add)
-		w.op(opLocalSet, vAcc)
-		w.op(opLocalGet, lQ)
-		w.op(opLocalGet, lLd)
-		w.raw(opI32Add)
-		w.op(opLocalSet, lQ)
-		w.step(lR, opI32Sub, 1)
-		w.op(opBr, 0)
-		w.raw(opEnd)
-		w.raw(opEnd)
-		w.op(opLocalGet, lDst)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
-		w.op(opLocalGet, vAcc)
-		w.simdStore(0)
-		w.step(lI, opI32Add, 16)
-		w.op(opBr, 0)
-		w.raw(opEnd)
-		w.raw(opEnd)
-		w.raw(opEnd)
-	}
-
-	// Rank1Sub: for r = 0; r < rows; r++ { xr = splat(z[r]);
-	// for i = 0; i < end; i += 16 { dst[r*ld+i] = a[r*ld+i]*s - xr*b[i] } }
-	w.op(opLocalGet, lOp)
-	w.i32const(ewRank1Sub)
-	w.raw(opI32Eq)
-	w.ifVoid()
-	w.op(opLocalGet, lRows)
-	w.op(opLocalSet, lR)
-	w.block()
-	w.loop()
-	w.op(opLocalGet, lR)
-	w.i32const(0)
-	w.raw(opI32LeS)
-	w.op(opBrIf, 1)
-	w.op(opLocalGet, lZ)
-	w.load(opF32Load, 2, 0)
-	w.simd(simdF32x4Splat)
-	w.op(opLocalSet, vAcc)
-	w.i32const(0)
-	w.op(opLocalSet, lI)
-	w.block()
-	w.loop()
-	w.op(opLocalGet, lI)
-	w.op(opLocalGet, lEnd)
-	w.raw(opI32GeS)
-	w.op(opBrIf, 1)
-	w.op(opLocalGet, lDst)
-	w.op(opLocalGet, lI)
-	w.raw(opI32Add)
-	at(lA)
-	w.op(opLocalGet, vSlope)
-	w.simd(simdF32x4Mul)
-	w.op(opLocalGet, vAcc)
-	at(lB)
-	w.simd(simdF32x4Mul)
-	w.simd(simdF32x4Sub)
-	w.simdStore(0)
-	w.step(lI, opI32Add, 16)
-	w.op(opBr, 0)
-	w.raw(opEnd)
-	w.raw(opEnd)
-	for _, l := range []int{lDst, lA} { // next row
-		w.op(opLocalGet, l)
-		w.op(opLocalGet, lLd)
-		w.raw(opI32Add)
-		w.op(opLocalSet, l)
-	}
-	w.step(lZ, opI32Add, 4)
-	w.step(lR, opI32Sub, 1)
-	w.op(opBr, 0)
-	w.raw(opEnd)
-	w.raw(opEnd)
-	w.raw(opEnd)
-
-	// PackB: d = dst; for i = 0; i < end; i += 32 { s = a + i;
-	// for r = rows; r > 0; r-- { d[0:8] = s[0:8]; s += ld; d += 32 } }
-	w.op(opLocalGet, lOp)
-	w.i32const(ewPackB)
-	w.raw(opI32Eq)
-	w.ifVoid()
-	w.op(opLocalGet, lDst)
-	w.op(opLocalSet, lD)
-	w.i32const(0)
-	w.op(opLocalSet, lI)
-	w.block()
-	w.loop()
-	w.op(opLocalGet, lI)
-	w.op(opLocalGet, lEnd)
-	w.raw(opI32GeS)
-	w.op(opBrIf, 1)
-	w.op(opLocalGet, lA)
-	w.op(opLocalGet, lI)
-	w.raw(opI32Add)
-	w.op(opLocalSet, lS)
-	w.op(opLocalGet, lRows)
-	w.op(opLocalSet, lR)
-	w.block()
-	w.loop()
-	w.op(opLocalGet, lR)
-	w.i32const(0)
-	w.raw(opI32LeS)
-	w.op(opBrIf, 1)
-	for h := 0; h < 2; h++ {
-		w.op(opLocalGet, lD)
-		w.op(opLocalGet, lS)
-		w.simdLoad(16 * h)
-		w.simdStore(16 * h)
-	}
-	w.op(opLocalGet, lS)
-	w.op(opLocalGet, lLd)
-	w.raw(opI32Add)
-	w.op(opLocalSet, lS)
-	w.step(lD, opI32Add, 32)
-	w.step(lR, opI32Sub, 1)
-	w.op(opBr, 0)
-	w.raw(opEnd)
-	w.raw(opEnd)
-	w.step(lI, opI32Add, 32)
-	w.op(opBr, 0)
-	w.raw(opEnd)
-	w.raw(opEnd)
-	w.raw(opEnd)
-
-	// The batch-norm passes over a rows×n matrix (rows ld bytes apart),
-	// column block by column block: for i = 0; i < end; i += 16 {
-	// setup(); q = i; for r = rows; r > 0; r-- { body(); q += ld };
-	// teardown() }, where el(base) is the address base + q and col(base)
-	// the column vector at base + i.
-	el := func(base int) {
-		w.op(opLocalGet, base)
-		w.op(opLocalGet, lQ)
-		w.raw(opI32Add)
-	}
+	// The column passes over a rows×n matrix (rows ld bytes apart), column
+	// block by column block: for i = 0; i < end; i += 16 { setup(); q = i;
+	// for r = rows; r > 0; r-- { body(); q += ld }; teardown() }, where el(base)
+	// is the address base + q and ld(base) the v128 there; at(base) is the
+	// column vector at base + i.
+	el := func(base int) { w.addr(base, lQ) }
 	ld := func(base int) {
 		el(base)
 		w.simdLoad(0)
 	}
-	col := func(base int) { at(base) }
 	set := func(v int, push func()) {
 		push()
-		w.op(opLocalSet, v)
+		w.set(v)
 	}
 	zero := func(v int) { set(v, w.v128zero) }
-	// add v += push()
-	acc := func(v int, push func()) {
-		w.op(opLocalGet, v)
+	acc := func(v int, push func()) { // v += push()
+		w.get(v)
 		push()
 		w.simd(simdF32x4Add)
-		w.op(opLocalSet, v)
+		w.set(v)
 	}
-	store := func(base, v int) { // column vector v at base + i
-		w.op(opLocalGet, base)
-		w.op(opLocalGet, lI)
-		w.raw(opI32Add)
-		w.op(opLocalGet, v)
-		w.simdStore(0)
-	}
-	get := func(v int) func() { return func() { w.op(opLocalGet, v) } }
+	store := func(base, v int) { storeAt(base, func() { w.get(v) }) }
 	cols := func(code int, setup, body, teardown func()) {
-		w.op(opLocalGet, lOp)
-		w.i32const(code)
-		w.raw(opI32Eq)
-		w.ifVoid()
-		w.i32const(0)
-		w.op(opLocalSet, lI)
-		w.block()
-		w.loop()
-		w.op(opLocalGet, lI)
-		w.op(opLocalGet, lEnd)
-		w.raw(opI32GeS)
-		w.op(opBrIf, 1)
-		setup()
-		w.op(opLocalGet, lI)
-		w.op(opLocalSet, lQ)
-		w.op(opLocalGet, lRows)
-		w.op(opLocalSet, lR)
-		w.block()
-		w.loop()
-		w.op(opLocalGet, lR)
-		w.i32const(0)
-		w.raw(opI32LeS)
-		w.op(opBrIf, 1)
-		body()
-		w.op(opLocalGet, lQ)
-		w.op(opLocalGet, lLd)
-		w.raw(opI32Add)
-		w.op(opLocalSet, lQ)
-		w.step(lR, opI32Sub, 1)
-		w.op(opBr, 0)
-		w.raw(opEnd)
-		w.raw(opEnd)
-		teardown()
-		w.step(lI, opI32Add, 16)
-		w.op(opBr, 0)
-		w.raw(opEnd)
-		w.raw(opEnd)
-		w.raw(opEnd)
+		w.ifEq(lOp, code, func() {
+			w.forUp(lI, lEnd, 16, func() {
+				setup()
+				w.get(lI)
+				w.set(lQ)
+				w.forDown(lR, lRows, func() {
+					body()
+					w.addLocal(lQ, lLd)
+				})
+				teardown()
+			})
+		})
 	}
+	// ColSums and WColSums (weights at b, one per row): acc = 0;
+	// acc += load(q) or acc += splat(*wt) * load(q), wt += 4.
+	for _, weighted := range []bool{false, true} {
+		code := ewColSums
+		if weighted {
+			code = ewWColSums
+		}
+		cols(code, func() {
+			zero(vAcc)
+			w.get(lB)
+			w.set(lS)
+		}, func() {
+			acc(vAcc, func() {
+				if weighted {
+					w.get(lS)
+					w.load(opF32Load, 2, 0)
+					w.simd(simdF32x4Splat)
+					w.step(lS, opI32Add, 4)
+				}
+				ld(lA)
+				if weighted {
+					w.simd(simdF32x4Mul)
+				}
+			})
+		}, func() { store(lDst, vAcc) })
+	}
+
+	// Rank1Sub: for r = rows; r > 0; r-- { xr = splat(*z);
+	// for i = 0; i < end; i += 16 { dst[i] = a[i]*s - xr*b[i] };
+	// dst += ld; a += ld; z += 4 }
+	w.ifEq(lOp, ewRank1Sub, func() {
+		w.forDown(lR, lRows, func() {
+			w.get(lZ)
+			w.load(opF32Load, 2, 0)
+			w.simd(simdF32x4Splat)
+			w.set(vAcc)
+			w.forUp(lI, lEnd, 16, func() {
+				storeAt(lDst, func() {
+					at(lA)
+					w.get(vSlope)
+					w.simd(simdF32x4Mul)
+					w.get(vAcc)
+					times(lB)
+					w.simd(simdF32x4Sub)
+				})
+			})
+			w.addLocal(lDst, lLd)
+			w.addLocal(lA, lLd)
+			w.step(lZ, opI32Add, 4)
+		})
+	})
+
+	// PackB: d = dst; for i = 0; i < end; i += 32 { s = a + i;
+	// for r = rows; r > 0; r-- { d[0:8] = s[0:8]; s += ld; d += 32 } }
+	w.ifEq(lOp, ewPackB, func() {
+		w.get(lDst)
+		w.set(lD)
+		w.forUp(lI, lEnd, 32, func() {
+			w.addr(lA, lI)
+			w.set(lS)
+			w.forDown(lR, lRows, func() {
+				for h := 0; h < 2; h++ {
+					w.get(lD)
+					w.get(lS)
+					w.simdLoad(16 * h)
+					w.simdStore(16 * h)
+				}
+				w.addLocal(lS, lLd)
+				w.step(lD, opI32Add, 32)
+			})
+		})
+	})
+
 	// leakyOf pushes bitselect(v*slope, v, v < 0) of local v: Go's
 	// `if v < 0 { v *= slope }` lane by lane.
 	leakyOf := func(v int) {
-		w.op(opLocalGet, v)
-		w.op(opLocalGet, vSlope)
+		w.get(v)
+		w.get(vSlope)
 		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, v)
-		w.op(opLocalGet, v)
+		w.get(v)
+		w.get(v)
 		w.v128zero()
 		w.simd(simdF32x4Lt)
 		w.simd(simdV128Bitselect)
 	}
+	none := func() {}
 	// Center (a = h, dst = xh, C1 = mean, C2 = the sums of squares out):
 	// c = h - mean; xh = c; ss += c*c.
 	cols(ewBNCenter, func() {
-		set(vK1, func() { col(lC1) })
+		set(vK1, func() { at(lC1) })
 		zero(vAcc)
 	}, func() {
 		el(lDst)
 		ld(lA)
-		w.op(opLocalGet, vK1)
+		w.get(vK1)
 		w.simd(simdF32x4Sub)
-		w.op(opLocalTee, vV)
+		w.tee(vV)
 		w.simdStore(0)
 		acc(vAcc, func() {
-			w.op(opLocalGet, vV)
-			w.op(opLocalGet, vV)
+			w.get(vV)
+			w.get(vV)
 			w.simd(simdF32x4Mul)
 		})
 	}, func() { store(lC2, vAcc) })
 	// Out (a = xh, rewritten, dst = y, C1 = inverse deviations, C2 =
 	// gamma, C3 = beta): x = xh*inv; xh = x; y = leaky(x*gamma + beta).
 	cols(ewBNOut, func() {
-		set(vK1, func() { col(lC1) })
-		set(vK2, func() { col(lC2) })
-		set(vK3, func() { col(lC3) })
+		set(vK1, func() { at(lC1) })
+		set(vK2, func() { at(lC2) })
+		set(vK3, func() { at(lC3) })
 	}, func() {
 		el(lA)
 		ld(lA)
-		w.op(opLocalGet, vK1)
+		w.get(vK1)
 		w.simd(simdF32x4Mul)
-		w.op(opLocalTee, vV)
+		w.tee(vV)
 		w.simdStore(0)
-		w.op(opLocalGet, vV)
-		w.op(opLocalGet, vK2)
+		w.get(vV)
+		w.get(vK2)
 		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vK3)
+		w.get(vK3)
 		w.simd(simdF32x4Add)
-		w.op(opLocalSet, vM)
+		w.set(vM)
 		el(lDst)
 		leakyOf(vM)
 		w.simdStore(0)
-	}, func() {})
+	}, none)
 	// GradU (a = dy, b = y, z = xhat, dst = du, C1 and C2 the sums out):
 	// g = y < 0 ? dy*slope : dy; du = g; s1 += g; s2 += g*xhat.
 	cols(ewBNGradU, func() {
@@ -618,19 +456,19 @@ func ewFunc() []byte {
 	}, func() {
 		set(vM, func() { ld(lA) })
 		el(lDst)
-		w.op(opLocalGet, vM)
-		w.op(opLocalGet, vSlope)
+		w.get(vM)
+		w.get(vSlope)
 		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vM)
+		w.get(vM)
 		ld(lB)
 		w.v128zero()
 		w.simd(simdF32x4Lt)
 		w.simd(simdV128Bitselect)
-		w.op(opLocalTee, vV)
+		w.tee(vV)
 		w.simdStore(0)
-		acc(vAcc, get(vV))
+		acc(vAcc, func() { w.get(vV) })
 		acc(vAcc2, func() {
-			w.op(opLocalGet, vV)
+			w.get(vV)
 			ld(lZ)
 			w.simd(simdF32x4Mul)
 		})
@@ -643,34 +481,34 @@ func ewFunc() []byte {
 	// dh = inv/s * ((s*du*g - g*sumDu) - xhat*g*sumDuXhat).
 	cols(ewBNGradH, func() {
 		set(vK1, func() {
-			col(lC1)
-			w.op(opLocalGet, vSlope)
+			at(lC1)
+			w.get(vSlope)
 			w.simd(simdF32x4Div)
 		})
-		set(vK2, func() { col(lC2) })
-		set(vK3, func() { col(lC3) })
-		set(vK4, func() { col(lC4) })
+		set(vK2, func() { at(lC2) })
+		set(vK3, func() { at(lC3) })
+		set(vK4, func() { at(lC4) })
 	}, func() {
 		el(lDst)
-		w.op(opLocalGet, vK1)
-		w.op(opLocalGet, vSlope)
+		w.get(vK1)
+		w.get(vSlope)
 		ld(lA)
 		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vK2)
+		w.get(vK2)
 		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vK2)
-		w.op(opLocalGet, vK3)
+		w.get(vK2)
+		w.get(vK3)
 		w.simd(simdF32x4Mul)
 		w.simd(simdF32x4Sub)
 		ld(lZ)
-		w.op(opLocalGet, vK2)
+		w.get(vK2)
 		w.simd(simdF32x4Mul)
-		w.op(opLocalGet, vK4)
+		w.get(vK4)
 		w.simd(simdF32x4Mul)
 		w.simd(simdF32x4Sub)
 		w.simd(simdF32x4Mul)
 		w.simdStore(0)
-	}, func() {})
+	}, none)
 
 	// SplitMix (b = the states of the first two draws, 16 bytes; s = the
 	// kept value; s2 = the drop threshold as a uint32): per 4 entries two
@@ -681,50 +519,46 @@ func ewFunc() []byte {
 		w.b = sleb(append(w.b, opI64Const), int64(v))
 		w.simd(simdI64x2Splat)
 	}
-	xorShr := func(v, k int) { // v ^ (v >> k), lane-wise uint64
-		w.op(opLocalGet, v)
-		w.op(opLocalGet, v)
+	// mix sets vV = (vV ^ (vV >> k)) * mul lane-wise (uint64; mul < 0:
+	// no multiply).
+	mix := func(k, mul int) {
+		w.get(vV)
+		w.get(vV)
 		w.i32const(k)
 		w.simd(simdI64x2ShrU)
 		w.simd(simdV128Xor)
+		if mul >= 0 {
+			w.get(mul)
+			w.simd(simdI64x2Mul)
+		}
+		w.set(vV)
 	}
-	w.op(opLocalGet, lOp)
-	w.i32const(ewSplitMix)
-	w.raw(opI32Eq)
-	w.ifVoid()
-	w.op(opLocalGet, lB)
-	w.simdLoad(0)
-	w.op(opLocalSet, vK1) // st
-	i64splat(2 * splitMixGamma & (1<<64 - 1))
-	w.op(opLocalSet, vK2)
-	i64splat(0xbf58476d1ce4e5b9)
-	w.op(opLocalSet, vK3)
-	i64splat(0x94d049bb133111eb)
-	w.op(opLocalSet, vK4)
 	each(ewSplitMix, func() {
-		w.op(opLocalGet, vK1)
-		w.op(opLocalSet, vV)
-		xorShr(vV, 30)
-		w.op(opLocalGet, vK3)
-		w.simd(simdI64x2Mul)
-		w.op(opLocalSet, vV)
-		xorShr(vV, 27)
-		w.op(opLocalGet, vK4)
-		w.simd(simdI64x2Mul)
-		w.op(opLocalSet, vV)
-		xorShr(vV, 31)
-		w.op(opLocalSet, vV)
-		w.op(opLocalGet, vK1)
-		w.op(opLocalGet, vK2)
+		w.get(lB)
+		w.simdLoad(0)
+		w.set(vK1) // st
+		i64splat(2 * splitMixGamma & (1<<64 - 1))
+		w.set(vK2)
+		i64splat(0xbf58476d1ce4e5b9)
+		w.set(vK3)
+		i64splat(0x94d049bb133111eb)
+		w.set(vK4)
+	}, func() {
+		w.get(vK1)
+		w.set(vV)
+		mix(30, vK3)
+		mix(27, vK4)
+		mix(31, -1)
+		w.get(vK1)
+		w.get(vK2)
 		w.simd(simdI64x2Add)
-		w.op(opLocalSet, vK1)
-		w.op(opLocalGet, vSlope)
-		w.op(opLocalGet, vV)
-		w.op(opLocalGet, vS2)
+		w.set(vK1)
+		w.get(vSlope)
+		w.get(vV)
+		w.get(vS2)
 		w.simd(simdI32x4LtU)
 		w.simd(simdV128AndNot)
 	})
-	w.raw(opEnd)
 
 	// Col2im (a = the im2col gradient, dst = dx, cleared by the caller;
 	// rows = sequences, n = channels c, ld = the row length w of a; S2..S6
@@ -732,137 +566,91 @@ func ewFunc() []byte {
 	// position o and tap j with pos = o*stride + j - pad inside the
 	// sequence, dx[seq, pos, :c] += a[seq*outL + o, j*c : j*c+c], four
 	// lanes at a time and the last c%4 one by one.
-	w.op(opLocalGet, lOp)
-	w.i32const(ewCol2im)
-	w.raw(opI32Eq)
-	w.ifVoid()
-	for k, l := range []int{lInL, lOutL, lK, lStride, lPad} {
-		w.op(opLocalGet, lP)
-		w.load(opI32Load, 2, 4*(epS2+k))
-		w.op(opLocalSet, l)
-	}
-	w.op(opLocalGet, lP)
-	w.load(opI32Load, 2, 4*epN)
-	w.op(opLocalSet, lEnd) // c in elements here
-	w.op(opLocalGet, lP)
-	w.load(opI32Load, 2, 4*epLd)
-	w.op(opLocalSet, lW)
-	// forLoop emits for v = 0; v < lim; v++ { body() }
-	forLoop := func(v, lim int, body func()) {
-		w.i32const(0)
-		w.op(opLocalSet, v)
-		w.block()
-		w.loop()
-		w.op(opLocalGet, v)
-		w.op(opLocalGet, lim)
-		w.raw(opI32GeS)
-		w.op(opBrIf, 1)
-		body()
-		w.step(v, opI32Add, 1)
-		w.op(opBr, 0)
-		w.raw(opEnd)
-		w.raw(opEnd)
-	}
-	forLoop(lN, lRows, func() {
-		forLoop(lO, lOutL, func() {
-			forLoop(lJ, lK, func() {
-				// pos = o*stride + j - pad; skip unless 0 <= pos < inL
-				w.op(opLocalGet, lO)
-				w.op(opLocalGet, lStride)
-				w.raw(opI32Mul)
-				w.op(opLocalGet, lJ)
-				w.raw(opI32Add)
-				w.op(opLocalGet, lPad)
-				w.raw(opI32Sub)
-				w.op(opLocalTee, lPos)
-				w.op(opLocalGet, lInL)
-				w.raw(opI32LtU) // unsigned: negative positions are large
-				w.ifVoid()
-				// d = dst + 4*((n*inL + pos)*c); s = a + 4*((n*outL + o)*w + j*c)
-				w.op(opLocalGet, lDst)
-				w.op(opLocalGet, lN)
-				w.op(opLocalGet, lInL)
-				w.raw(opI32Mul)
-				w.op(opLocalGet, lPos)
-				w.raw(opI32Add)
-				w.op(opLocalGet, lEnd)
-				w.raw(opI32Mul)
-				w.i32const(2)
-				w.raw(opI32Shl)
-				w.raw(opI32Add)
-				w.op(opLocalSet, lD)
-				w.op(opLocalGet, lA)
-				w.op(opLocalGet, lN)
-				w.op(opLocalGet, lOutL)
-				w.raw(opI32Mul)
-				w.op(opLocalGet, lO)
-				w.raw(opI32Add)
-				w.op(opLocalGet, lW)
-				w.raw(opI32Mul)
-				w.op(opLocalGet, lJ)
-				w.op(opLocalGet, lEnd)
-				w.raw(opI32Mul)
-				w.raw(opI32Add)
-				w.i32const(2)
-				w.raw(opI32Shl)
-				w.raw(opI32Add)
-				w.op(opLocalSet, lS)
-				// for q = 0; q+4 <= c; q += 4 (bytes in lI)
-				w.i32const(0)
-				w.op(opLocalSet, lI)
-				w.block()
-				w.loop()
-				w.op(opLocalGet, lI)
-				w.i32const(16)
-				w.raw(opI32Add)
-				w.op(opLocalGet, lEnd)
-				w.i32const(2)
-				w.raw(opI32Shl)
-				w.raw(opI32GtS)
-				w.op(opBrIf, 1)
-				w.op(opLocalGet, lD)
-				w.op(opLocalGet, lI)
-				w.raw(opI32Add)
-				at(lD)
-				at(lS)
-				w.simd(simdF32x4Add)
-				w.simdStore(0)
-				w.step(lI, opI32Add, 16)
-				w.op(opBr, 0)
-				w.raw(opEnd)
-				w.raw(opEnd)
-				// the rest one by one
-				w.block()
-				w.loop()
-				w.op(opLocalGet, lI)
-				w.op(opLocalGet, lEnd)
-				w.i32const(2)
-				w.raw(opI32Shl)
-				w.raw(opI32GeS)
-				w.op(opBrIf, 1)
-				w.op(opLocalGet, lD)
-				w.op(opLocalGet, lI)
-				w.raw(opI32Add)
-				w.op(opLocalGet, lD)
-				w.op(opLocalGet, lI)
-				w.raw(opI32Add)
-				w.load(opF32Load, 2, 0)
-				w.op(opLocalGet, lS)
-				w.op(opLocalGet, lI)
-				w.raw(opI32Add)
-				w.load(opF32Load, 2, 0)
-				w.raw(opF32Add)
-				w.load(opF32Store, 2, 0)
-				w.step(lI, opI32Add, 4)
-				w.op(opBr, 0)
-				w.raw(opEnd)
-				w.raw(opEnd)
-				w.raw(opEnd) // if pos inside
+	w.ifEq(lOp, ewCol2im, func() {
+		for k, l := range []int{lInL, lOutL, lK, lStride, lPad} {
+			w.get(lP)
+			w.load(opI32Load, 2, 4*(epS2+k))
+			w.set(l)
+		}
+		w.get(lP)
+		w.load(opI32Load, 2, 4*epN)
+		w.set(lEnd) // c in elements here
+		w.get(lP)
+		w.load(opI32Load, 2, 4*epLd)
+		w.set(lW)
+		// lVec, lAll: bytes of c rounded down to whole vectors, and of c
+		w.get(lEnd)
+		w.i32const(2)
+		w.raw(opI32Shl)
+		w.tee(lAll)
+		w.i32const(-16)
+		w.raw(opI32And)
+		w.set(lVec)
+		w.forUp(lN, lRows, 1, func() {
+			w.forUp(lO, lOutL, 1, func() {
+				w.forUp(lJ, lK, 1, func() {
+					// pos = o*stride + j - pad; skip unless 0 <= pos < inL
+					w.get(lO)
+					w.get(lStride)
+					w.raw(opI32Mul)
+					w.get(lJ)
+					w.raw(opI32Add)
+					w.get(lPad)
+					w.raw(opI32Sub)
+					w.tee(lPos)
+					w.get(lInL)
+					w.raw(opI32LtU) // unsigned: negative positions are large
+					w.ifVoid()
+					// d = dst + 4*((n*inL + pos)*c); s = a + 4*((n*outL + o)*w + j*c)
+					w.get(lDst)
+					w.get(lN)
+					w.get(lInL)
+					w.raw(opI32Mul)
+					w.get(lPos)
+					w.raw(opI32Add)
+					w.get(lEnd)
+					w.raw(opI32Mul)
+					w.i32const(2)
+					w.raw(opI32Shl)
+					w.raw(opI32Add)
+					w.set(lD)
+					w.get(lA)
+					w.get(lN)
+					w.get(lOutL)
+					w.raw(opI32Mul)
+					w.get(lO)
+					w.raw(opI32Add)
+					w.get(lW)
+					w.raw(opI32Mul)
+					w.get(lJ)
+					w.get(lEnd)
+					w.raw(opI32Mul)
+					w.raw(opI32Add)
+					w.i32const(2)
+					w.raw(opI32Shl)
+					w.raw(opI32Add)
+					w.set(lS)
+					w.forUp(lI, lVec, 16, func() {
+						storeAt(lD, func() {
+							at(lD)
+							at(lS)
+							w.simd(simdF32x4Add)
+						})
+					})
+					w.whileLt(lI, lAll, 4, func() { // the rest one by one
+						w.addr(lD, lI)
+						w.addr(lD, lI)
+						w.load(opF32Load, 2, 0)
+						w.addr(lS, lI)
+						w.load(opF32Load, 2, 0)
+						w.raw(opF32Add)
+						w.load(opF32Store, 2, 0)
+					})
+					w.raw(opEnd) // if pos inside
+				})
 			})
 		})
 	})
-	w.raw(opEnd)
-
 	w.raw(opEnd) // function
 
 	var fn []byte

@@ -151,242 +151,212 @@ func simdModule() []byte {
 	body.raw(opSelect)
 	body.op(opLocalSet, lQstep)
 	// for i = 0; i < m; i += 4
-	body.i32const(0)
-	body.op(opLocalSet, lI)
-	body.block()
-	body.loop()
-	body.op(opLocalGet, lI)
-	body.op(opLocalGet, lM)
-	body.raw(opI32GeS)
-	body.op(opBrIf, 1)
-	// row addresses
-	for r := 0; r < simdRowBlock; r++ {
-		// idx = min(i+r, m-1)
-		body.op(opLocalGet, lI)
-		body.i32const(r)
-		body.raw(opI32Add)
-		body.op(opLocalGet, lM)
-		body.i32const(1)
-		body.raw(opI32Sub)
-		body.op(opLocalGet, lI)
-		body.i32const(r)
-		body.raw(opI32Add)
-		body.op(opLocalGet, lM)
-		body.raw(opI32LtS)
-		body.raw(opSelect)
-		body.op(opLocalSet, lIdx)
-		// off = transA ? idx : aoff ? i64 aoff[idx] : idx*lda; r = a + 4*off
-		body.op(opLocalGet, lA)
-		body.op(opLocalGet, lTransA)
-		body.ifI32()
-		body.op(opLocalGet, lIdx)
-		body.raw(opElse)
-		body.op(opLocalGet, lAoff)
-		body.ifI32()
-		body.op(opLocalGet, lAoff)
-		body.op(opLocalGet, lIdx)
-		body.i32const(3)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.load(opI64Load, 3, 0)
-		body.raw(opI32WrapI64)
-		body.raw(opElse)
-		body.op(opLocalGet, lIdx)
-		body.op(opLocalGet, lLda)
-		body.raw(opI32Mul)
-		body.raw(opEnd)
-		body.raw(opEnd)
-		body.i32const(2)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.op(opLocalSet, lR0+r)
-	}
-	// for jp = 0; jp < npan; jp++
-	body.i32const(0)
-	body.op(opLocalSet, lJp)
-	body.block()
-	body.loop()
-	body.op(opLocalGet, lJp)
-	body.op(opLocalGet, lNpan)
-	body.raw(opI32GeS)
-	body.op(opBrIf, 1)
-	// bp = b + jp*k*32
-	body.op(opLocalGet, lB)
-	body.op(opLocalGet, lJp)
-	body.op(opLocalGet, lK)
-	body.raw(opI32Mul)
-	body.i32const(5)
-	body.raw(opI32Shl)
-	body.raw(opI32Add)
-	body.op(opLocalSet, lBp)
-	for r := 0; r < simdRowBlock; r++ {
-		body.op(opLocalGet, lR0+r)
-		body.op(opLocalSet, lQ0+r)
-	}
-	for c := 0; c < nC; c++ {
-		body.v128zero()
-		body.op(opLocalSet, vC0+c)
-	}
-	// for p = k; p > 0; p--
-	body.op(opLocalGet, lK)
-	body.op(opLocalSet, lP2)
-	body.block()
-	body.loop()
-	body.op(opLocalGet, lP2)
-	body.i32const(0)
-	body.raw(opI32LeS)
-	body.op(opBrIf, 1)
-	body.op(opLocalGet, lBp)
-	body.simdLoad(0)
-	body.op(opLocalSet, vB0)
-	body.op(opLocalGet, lBp)
-	body.simdLoad(16)
-	body.op(opLocalSet, vB1)
-	for r := 0; r < simdRowBlock; r++ {
-		body.op(opLocalGet, lQ0+r)
-		body.load(opF32Load, 2, 0)
-		body.simd(simdF32x4Splat)
-		body.op(opLocalSet, vS)
-		for h := 0; h < 2; h++ {
-			c := vC0 + 2*r + h
-			body.op(opLocalGet, c)
-			body.op(opLocalGet, vS)
-			body.op(opLocalGet, vB0+h)
-			body.simd(simdF32x4Mul)
-			body.simd(simdF32x4Add)
-			body.op(opLocalSet, c)
+	body.forUp(lI, lM, simdRowBlock, func() {
+		// row addresses
+		for r := 0; r < simdRowBlock; r++ {
+			// idx = min(i+r, m-1)
+			body.op(opLocalGet, lI)
+			body.i32const(r)
+			body.raw(opI32Add)
+			body.op(opLocalGet, lM)
+			body.i32const(1)
+			body.raw(opI32Sub)
+			body.op(opLocalGet, lI)
+			body.i32const(r)
+			body.raw(opI32Add)
+			body.op(opLocalGet, lM)
+			body.raw(opI32LtS)
+			body.raw(opSelect)
+			body.op(opLocalSet, lIdx)
+			// off = transA ? idx : aoff ? i64 aoff[idx] : idx*lda; r = a + 4*off
+			body.op(opLocalGet, lA)
+			body.op(opLocalGet, lTransA)
+			body.ifI32()
+			body.op(opLocalGet, lIdx)
+			body.raw(opElse)
+			body.op(opLocalGet, lAoff)
+			body.ifI32()
+			body.op(opLocalGet, lAoff)
+			body.op(opLocalGet, lIdx)
+			body.i32const(3)
+			body.raw(opI32Shl)
+			body.raw(opI32Add)
+			body.load(opI64Load, 3, 0)
+			body.raw(opI32WrapI64)
+			body.raw(opElse)
+			body.op(opLocalGet, lIdx)
+			body.op(opLocalGet, lLda)
+			body.raw(opI32Mul)
+			body.raw(opEnd)
+			body.raw(opEnd)
+			body.i32const(2)
+			body.raw(opI32Shl)
+			body.raw(opI32Add)
+			body.op(opLocalSet, lR0+r)
 		}
-		body.op(opLocalGet, lQ0+r)
-		body.op(opLocalGet, lQstep)
-		body.raw(opI32Add)
-		body.op(opLocalSet, lQ0+r)
-	}
-	body.step(lBp, opI32Add, 4*nrW)
-	body.step(lP2, opI32Sub, 1)
-	body.op(opBr, 0)
-	body.raw(opEnd) // loop p
-	body.raw(opEnd) // block p
-	// bias: c += bias[jp*8 : jp*8+8]
-	body.op(opLocalGet, lBias)
-	body.ifVoid()
-	for c := 0; c < nC; c++ {
-		body.op(opLocalGet, vC0+c)
-		body.op(opLocalGet, lBias)
-		body.op(opLocalGet, lJp)
-		body.i32const(5)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.simdLoad(16 * (c % 2))
-		body.simd(simdF32x4Add)
-		body.op(opLocalSet, vC0+c)
-	}
-	body.raw(opEnd)
-	// relu (1): c = c &^ (c < 0), which keeps -0 and NaN as Go's v < 0
-	// test does
-	body.op(opLocalGet, lRelu)
-	body.i32const(1)
-	body.raw(opI32Eq)
-	body.ifVoid()
-	for c := 0; c < nC; c++ {
-		body.op(opLocalGet, vC0+c)
-		body.op(opLocalGet, vC0+c)
-		body.v128zero()
-		body.simd(simdF32x4Lt)
-		body.simd(simdV128AndNot)
-		body.op(opLocalSet, vC0+c)
-	}
-	body.raw(opEnd)
-	// leaky (2): c = bitselect(c * slope, c, c < 0), Go's
-	// `if v < 0 { v *= slope }` lane by lane
-	body.op(opLocalGet, lRelu)
-	body.i32const(2)
-	body.raw(opI32Eq)
-	body.ifVoid()
-	for c := 0; c < nC; c++ {
-		body.op(opLocalGet, vC0+c)
-		body.op(opLocalGet, vSlope)
-		body.simd(simdF32x4Mul)
-		body.op(opLocalGet, vC0+c)
-		body.op(opLocalGet, vC0+c)
-		body.v128zero()
-		body.simd(simdF32x4Lt)
-		body.simd(simdV128Bitselect)
-		body.op(opLocalSet, vC0+c)
-	}
-	body.raw(opEnd)
-	// jp < nfull: rows i+r < m go to C, the others to T
-	body.op(opLocalGet, lJp)
-	body.op(opLocalGet, lNfull)
-	body.raw(opI32LtS)
-	body.ifVoid()
-	for r := 0; r < simdRowBlock; r++ {
-		body.op(opLocalGet, lI)
-		body.i32const(r)
-		body.raw(opI32Add)
-		body.op(opLocalGet, lM)
-		body.raw(opI32LtS)
-		body.ifVoid()
-		body.op(opLocalGet, lCoff)
-		body.ifVoid()
-		// C row at coff[i+r]: overwrite
-		body.op(opLocalGet, lC)
-		body.op(opLocalGet, lCoff)
-		body.op(opLocalGet, lI)
-		body.i32const(r)
-		body.raw(opI32Add)
-		body.i32const(3)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.load(opI64Load, 3, 0)
-		body.raw(opI32WrapI64)
-		body.op(opLocalGet, lJp)
-		body.i32const(3)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.i32const(2)
-		body.raw(opI32Shl)
-		body.raw(opI32Add)
-		body.op(opLocalSet, lTr)
-		for h := 0; h < 2; h++ {
-			body.op(opLocalGet, lTr)
-			body.op(opLocalGet, vC0+2*r+h)
-			body.simdStore(16 * h)
-		}
-		body.raw(opElse)
-		// C row (i+r)*ldc: add alpha * c
-		rowPanel(lC, lLdc, r)
-		for h := 0; h < 2; h++ {
-			body.op(opLocalGet, lTr)
-			body.op(opLocalGet, lTr)
-			body.simdLoad(16 * h)
-			body.op(opLocalGet, vAlpha)
-			body.op(opLocalGet, vC0+2*r+h)
-			body.simd(simdF32x4Mul)
-			body.simd(simdF32x4Add)
-			body.simdStore(16 * h)
-		}
-		body.raw(opEnd) // if coff
-		body.raw(opEnd) // if i+r < m
-	}
-	body.raw(opElse)
-	// store rows i..i+3 of T at jp*8
-	for r := 0; r < simdRowBlock; r++ {
-		rowPanel(lT, lLdt, r)
-		for h := 0; h < 2; h++ {
-			body.op(opLocalGet, lTr)
-			body.op(opLocalGet, vC0+2*r+h)
-			body.simdStore(16 * h)
-		}
-	}
-	body.raw(opEnd) // if jp < nfull
-	body.step(lJp, opI32Add, 1)
-	body.op(opBr, 0)
-	body.raw(opEnd) // loop jp
-	body.raw(opEnd) // block jp
-	body.step(lI, opI32Add, simdRowBlock)
-	body.op(opBr, 0)
-	body.raw(opEnd) // loop i
-	body.raw(opEnd) // block i
+		// for jp = 0; jp < npan; jp++
+		body.forUp(lJp, lNpan, 1, func() {
+			// bp = b + jp*k*32
+			body.op(opLocalGet, lB)
+			body.op(opLocalGet, lJp)
+			body.op(opLocalGet, lK)
+			body.raw(opI32Mul)
+			body.i32const(5)
+			body.raw(opI32Shl)
+			body.raw(opI32Add)
+			body.op(opLocalSet, lBp)
+			for r := 0; r < simdRowBlock; r++ {
+				body.op(opLocalGet, lR0+r)
+				body.op(opLocalSet, lQ0+r)
+			}
+			for c := 0; c < nC; c++ {
+				body.v128zero()
+				body.op(opLocalSet, vC0+c)
+			}
+			// for p = k; p > 0; p--
+			body.forDown(lP2, lK, func() {
+				body.op(opLocalGet, lBp)
+				body.simdLoad(0)
+				body.op(opLocalSet, vB0)
+				body.op(opLocalGet, lBp)
+				body.simdLoad(16)
+				body.op(opLocalSet, vB1)
+				for r := 0; r < simdRowBlock; r++ {
+					body.op(opLocalGet, lQ0+r)
+					body.load(opF32Load, 2, 0)
+					body.simd(simdF32x4Splat)
+					body.op(opLocalSet, vS)
+					for h := 0; h < 2; h++ {
+						c := vC0 + 2*r + h
+						body.op(opLocalGet, c)
+						body.op(opLocalGet, vS)
+						body.op(opLocalGet, vB0+h)
+						body.simd(simdF32x4Mul)
+						body.simd(simdF32x4Add)
+						body.op(opLocalSet, c)
+					}
+					body.op(opLocalGet, lQ0+r)
+					body.op(opLocalGet, lQstep)
+					body.raw(opI32Add)
+					body.op(opLocalSet, lQ0+r)
+				}
+				body.step(lBp, opI32Add, 4*nrW)
+			}) // p
+			// bias: c += bias[jp*8 : jp*8+8]
+			body.op(opLocalGet, lBias)
+			body.ifVoid()
+			for c := 0; c < nC; c++ {
+				body.op(opLocalGet, vC0+c)
+				body.op(opLocalGet, lBias)
+				body.op(opLocalGet, lJp)
+				body.i32const(5)
+				body.raw(opI32Shl)
+				body.raw(opI32Add)
+				body.simdLoad(16 * (c % 2))
+				body.simd(simdF32x4Add)
+				body.op(opLocalSet, vC0+c)
+			}
+			body.raw(opEnd)
+			// relu (1): c = c &^ (c < 0), which keeps -0 and NaN as Go's v < 0
+			// test does
+			body.op(opLocalGet, lRelu)
+			body.i32const(1)
+			body.raw(opI32Eq)
+			body.ifVoid()
+			for c := 0; c < nC; c++ {
+				body.op(opLocalGet, vC0+c)
+				body.op(opLocalGet, vC0+c)
+				body.v128zero()
+				body.simd(simdF32x4Lt)
+				body.simd(simdV128AndNot)
+				body.op(opLocalSet, vC0+c)
+			}
+			body.raw(opEnd)
+			// leaky (2): c = bitselect(c * slope, c, c < 0), Go's
+			// `if v < 0 { v *= slope }` lane by lane
+			body.op(opLocalGet, lRelu)
+			body.i32const(2)
+			body.raw(opI32Eq)
+			body.ifVoid()
+			for c := 0; c < nC; c++ {
+				body.op(opLocalGet, vC0+c)
+				body.op(opLocalGet, vSlope)
+				body.simd(simdF32x4Mul)
+				body.op(opLocalGet, vC0+c)
+				body.op(opLocalGet, vC0+c)
+				body.v128zero()
+				body.simd(simdF32x4Lt)
+				body.simd(simdV128Bitselect)
+				body.op(opLocalSet, vC0+c)
+			}
+			body.raw(opEnd)
+			// jp < nfull: rows i+r < m go to C, the others to T
+			body.op(opLocalGet, lJp)
+			body.op(opLocalGet, lNfull)
+			body.raw(opI32LtS)
+			body.ifVoid()
+			for r := 0; r < simdRowBlock; r++ {
+				body.op(opLocalGet, lI)
+				body.i32const(r)
+				body.raw(opI32Add)
+				body.op(opLocalGet, lM)
+				body.raw(opI32LtS)
+				body.ifVoid()
+				body.op(opLocalGet, lCoff)
+				body.ifVoid()
+				// C row at coff[i+r]: overwrite
+				body.op(opLocalGet, lC)
+				body.op(opLocalGet, lCoff)
+				body.op(opLocalGet, lI)
+				body.i32const(r)
+				body.raw(opI32Add)
+				body.i32const(3)
+				body.raw(opI32Shl)
+				body.raw(opI32Add)
+				body.load(opI64Load, 3, 0)
+				body.raw(opI32WrapI64)
+				body.op(opLocalGet, lJp)
+				body.i32const(3)
+				body.raw(opI32Shl)
+				body.raw(opI32Add)
+				body.i32const(2)
+				body.raw(opI32Shl)
+				body.raw(opI32Add)
+				body.op(opLocalSet, lTr)
+				for h := 0; h < 2; h++ {
+					body.op(opLocalGet, lTr)
+					body.op(opLocalGet, vC0+2*r+h)
+					body.simdStore(16 * h)
+				}
+				body.raw(opElse)
+				// C row (i+r)*ldc: add alpha * c
+				rowPanel(lC, lLdc, r)
+				for h := 0; h < 2; h++ {
+					body.op(opLocalGet, lTr)
+					body.op(opLocalGet, lTr)
+					body.simdLoad(16 * h)
+					body.op(opLocalGet, vAlpha)
+					body.op(opLocalGet, vC0+2*r+h)
+					body.simd(simdF32x4Mul)
+					body.simd(simdF32x4Add)
+					body.simdStore(16 * h)
+				}
+				body.raw(opEnd) // if coff
+				body.raw(opEnd) // if i+r < m
+			}
+			body.raw(opElse)
+			// store rows i..i+3 of T at jp*8
+			for r := 0; r < simdRowBlock; r++ {
+				rowPanel(lT, lLdt, r)
+				for h := 0; h < 2; h++ {
+					body.op(opLocalGet, lTr)
+					body.op(opLocalGet, vC0+2*r+h)
+					body.simdStore(16 * h)
+				}
+			}
+			body.raw(opEnd) // if jp < nfull
+		}) // jp
+	}) // i
 	body.raw(opEnd) // function
 	rows := w.b
 
@@ -470,6 +440,72 @@ func (w *wasmAsm) step(l int, op byte, k int) {
 	w.raw(op)
 	w.op(opLocalSet, l)
 }
+func (w *wasmAsm) get(l int) { w.op(opLocalGet, l) }
+func (w *wasmAsm) set(l int) { w.op(opLocalSet, l) }
+func (w *wasmAsm) tee(l int) { w.op(opLocalTee, l) }
+
+// addr pushes the sum of locals base and off.
+func (w *wasmAsm) addr(base, off int) {
+	w.get(base)
+	w.get(off)
+	w.raw(opI32Add)
+}
+
+// addLocal emits l += by (locals).
+func (w *wasmAsm) addLocal(l, by int) {
+	w.addr(l, by)
+	w.set(l)
+}
+
+// whileLt emits for ; v < lim; v += step { body() } (lim a local, signed).
+func (w *wasmAsm) whileLt(v, lim, step int, body func()) {
+	w.block()
+	w.loop()
+	w.get(v)
+	w.get(lim)
+	w.raw(opI32GeS)
+	w.op(opBrIf, 1)
+	body()
+	w.step(v, opI32Add, step)
+	w.op(opBr, 0)
+	w.raw(opEnd)
+	w.raw(opEnd)
+}
+
+// forUp emits for v = 0; v < lim; v += step { body() }.
+func (w *wasmAsm) forUp(v, lim, step int, body func()) {
+	w.i32const(0)
+	w.set(v)
+	w.whileLt(v, lim, step, body)
+}
+
+// forDown emits for v = from; v > 0; v-- { body() } (from a local).
+func (w *wasmAsm) forDown(v, from int, body func()) {
+	w.get(from)
+	w.set(v)
+	w.block()
+	w.loop()
+	w.get(v)
+	w.i32const(0)
+	w.raw(opI32LeS)
+	w.op(opBrIf, 1)
+	body()
+	w.step(v, opI32Sub, 1)
+	w.op(opBr, 0)
+	w.raw(opEnd)
+	w.raw(opEnd)
+}
+
+// ifEq emits if l == k { body() } (l a local).
+func (w *wasmAsm) ifEq(l, k int, body func()) {
+	w.get(l)
+	w.i32const(k)
+	w.raw(opI32Eq)
+	w.ifVoid()
+	body()
+	w.raw(opEnd)
+}
+
 func (w *wasmAsm) loop()   { w.b = append(w.b, opLoop, 0x40) }
 func (w *wasmAsm) ifVoid() { w.b = append(w.b, opIf, 0x40) }
 func (w *wasmAsm) ifI32()  { w.b = append(w.b, opIf, valI32) }

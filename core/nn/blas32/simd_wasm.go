@@ -224,81 +224,96 @@ func gemmBlockSIMD(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float
 // The parameter block holds ew's slots too.
 var _ = [spCount - epCount]struct{}{}
 
-// ewCall runs ew with op on the first n&^3 elements and returns how many it
-// did (0 when the kernel is off or n is below ewMin).
-func ewCall(op int, n int, dst, a, b, z []float32, slope float32) int {
-	return ewSIMD(op, n, dst, a, b, z, slope)
+// ewArgs is the parameter block of one call of ew (simd_elementwise.go).
+// Its slices must live on the heap (they do not move).
+type ewArgs [spCount]int32
+
+func (q *ewArgs) ptr(slot int, s []float32) {
+	if s != nil {
+		q[slot] = addr(s)
+	}
 }
 
-// ewSIMD is ewCall with up to six scalars (epSlope, epS2, ...).
+func (q *ewArgs) f32(slot int, v float32) { q[slot] = int32(math.Float32bits(v)) }
+
+// run runs ew with q; runLocked when the caller holds simd.mu.
+func (q *ewArgs) run() {
+	simd.mu.Lock()
+	defer simd.mu.Unlock()
+	q.runLocked()
+}
+
+func (q *ewArgs) runLocked() {
+	simd.params = *q
+	simd.ew.Invoke()
+}
+
+// ewSIMD runs ew's element-wise op on the first n&^3 elements, with up to
+// six scalars (epSlope, epS2, ...), and returns how many it did (0 when the
+// kernel is off or n is below ewMin).
 func ewSIMD(op, n int, dst, a, b, z []float32, s ...float32) int {
 	n &^= 3
 	if !simd.on || n < ewMin {
 		return 0
 	}
-	simd.mu.Lock()
-	defer simd.mu.Unlock()
-	p := &simd.params
-	*p = [spCount]int32{}
-	p[epOp], p[epN] = int32(op), int32(n)
-	p[epDst], p[epA] = addr(dst), addr(a)
-	if b != nil {
-		p[epB] = addr(b)
-	}
-	if z != nil {
-		p[epZ] = addr(z)
-	}
+	q := ewArgs{epOp: int32(op), epN: int32(n)}
+	q.ptr(epDst, dst)
+	q.ptr(epA, a)
+	q.ptr(epB, b)
+	q.ptr(epZ, z)
 	for k, v := range s {
 		slot := epSlope
 		if k > 0 {
 			slot = epS2 + k - 1
 		}
-		p[slot] = int32(math.Float32bits(v))
+		q.f32(slot, v)
 	}
-	simd.ew.Invoke()
+	q.run()
 	return n
 }
 
-func activateSIMD(dst, z, mask []float32, act Act, slope float32) int {
+// actOp is ew's op for act with or without a mask, forward or gradient; 0
+// for the identity without a mask (a copy).
+func actOp(act Act, masked, grad bool) int {
 	var op int
-	switch {
-	case act == ActReLU && mask == nil:
+	switch act {
+	case ActReLU:
 		op = ewReLU
-	case act == ActReLU:
-		op = ewReLUMask
-	case act == ActLeaky && mask == nil:
+	case ActLeaky:
 		op = ewLeaky
-	case act == ActLeaky:
-		op = ewLeakyMask
-	case mask != nil:
-		op = ewMask
-	default: // a copy
+	default:
+		if masked {
+			return ewMask
+		}
 		return 0
 	}
-	return ewCall(op, len(z), dst, z, mask, nil, slope)
+	if grad {
+		op += ewGradReLU - ewReLU // ewGradReLU.. follow ewReLU.. in the same order
+	}
+	if masked {
+		op++ // each op's masked variant follows it
+	}
+	return op
+}
+
+func activateSIMD(dst, z, mask []float32, act Act, slope float32) int {
+	op := actOp(act, mask != nil, false)
+	if op == 0 {
+		return 0
+	}
+	return ewSIMD(op, len(z), dst, z, mask, nil, slope)
 }
 
 func activateGradSIMD(dz, dy, z, mask []float32, act Act, slope float32) int {
-	var op int
-	switch {
-	case act == ActReLU && mask == nil:
-		op = ewGradReLU
-	case act == ActReLU:
-		op = ewGradReLUMask
-	case act == ActLeaky && mask == nil:
-		op = ewGradLeaky
-	case act == ActLeaky:
-		op = ewGradLeakyMask
-	case mask != nil:
-		op = ewMask
-	default: // a copy
+	op := actOp(act, mask != nil, true)
+	if op == 0 {
 		return 0
 	}
-	return ewCall(op, len(z), dz, dy, mask, z, slope)
+	return ewSIMD(op, len(z), dz, dy, mask, z, slope)
 }
 
 func keepPositiveSIMD(dx, x []float32) int {
-	return ewCall(ewKeepPositive, len(x), dx, dx, nil, x, 0)
+	return ewSIMD(ewKeepPositive, len(x), dx, dx, nil, x)
 }
 
 // colSumsWSIMD sums the first cols&^3 columns (rows ld elements apart) for
@@ -309,16 +324,11 @@ func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols, ld int) int {
 	if !simd.on || n == 0 || rows*n < ewMin || rows <= 0 {
 		return 0
 	}
-	simd.mu.Lock()
-	defer simd.mu.Unlock()
-	p := &simd.params
-	*p = [spCount]int32{}
-	p[epOp], p[epN], p[epRows], p[epLd] = int32(op), int32(n), int32(rows), int32(ld)
-	p[epDst], p[epA] = addr(dst), addr(a)
-	if wts != nil {
-		p[epB] = addr(wts)
-	}
-	simd.ew.Invoke()
+	q := ewArgs{epOp: int32(op), epN: int32(n), epRows: int32(rows), epLd: int32(ld)}
+	q.ptr(epDst, dst)
+	q.ptr(epA, a)
+	q.ptr(epB, wts)
+	q.run()
 	return n
 }
 
@@ -329,14 +339,13 @@ func rank1SubSIMD(dst, a []float32, s float32, x, y []float32, rows, cols int) i
 	if !simd.on || n == 0 || rows*n < ewMin {
 		return 0
 	}
-	simd.mu.Lock()
-	defer simd.mu.Unlock()
-	p := &simd.params
-	*p = [spCount]int32{}
-	p[epOp], p[epN], p[epRows], p[epLd] = ewRank1Sub, int32(n), int32(rows), int32(cols)
-	p[epDst], p[epA], p[epB], p[epZ] = addr(dst), addr(a), addr(y), addr(x)
-	p[epSlope] = int32(math.Float32bits(s))
-	simd.ew.Invoke()
+	q := ewArgs{epOp: ewRank1Sub, epN: int32(n), epRows: int32(rows), epLd: int32(cols)}
+	q.ptr(epDst, dst)
+	q.ptr(epA, a)
+	q.ptr(epB, y)
+	q.ptr(epZ, x)
+	q.f32(epSlope, s)
+	q.run()
 	return n
 }
 
@@ -350,13 +359,10 @@ func packBSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) int {
 	if len(dst) < npan*kb*NR || len(b) < (p0+kb-1)*ldb+j0+npan*NR {
 		panic("blas32: packB: short slice")
 	}
-	simd.mu.Lock()
-	defer simd.mu.Unlock()
-	p := &simd.params
-	*p = [spCount]int32{}
-	p[epOp], p[epN], p[epRows], p[epLd] = ewPackB, int32(npan*NR), int32(kb), int32(ldb)
-	p[epDst], p[epA] = addr(dst), addr(b[p0*ldb+j0:])
-	simd.ew.Invoke()
+	q := ewArgs{epOp: ewPackB, epN: int32(npan * NR), epRows: int32(kb), epLd: int32(ldb)}
+	q.ptr(epDst, dst)
+	q.ptr(epA, b[p0*ldb+j0:])
+	q.run()
 	return npan
 }
 
@@ -368,30 +374,19 @@ func bnSIMD(op, rows, cols int, dst, a, b, z []float32, cv [4][]float32, s float
 	if !simd.on || n == 0 || rows*n < ewMin {
 		return 0
 	}
-	for _, v := range cv {
+	q := ewArgs{epOp: int32(op), epN: int32(n), epRows: int32(rows), epLd: int32(cols)}
+	q.ptr(epDst, dst)
+	q.ptr(epA, a)
+	q.ptr(epB, b)
+	q.ptr(epZ, z)
+	for k, v := range cv {
 		if v != nil && len(v) < n {
 			panic("blas32: batch norm: a column vector is too short")
 		}
+		q.ptr(epC1+k, v)
 	}
-	simd.mu.Lock()
-	defer simd.mu.Unlock()
-	p := &simd.params
-	*p = [spCount]int32{}
-	p[epOp], p[epN], p[epRows], p[epLd] = int32(op), int32(n), int32(rows), int32(cols)
-	p[epDst], p[epA] = addr(dst), addr(a)
-	if b != nil {
-		p[epB] = addr(b)
-	}
-	if z != nil {
-		p[epZ] = addr(z)
-	}
-	for k, v := range cv {
-		if v != nil {
-			p[epC1+k] = addr(v)
-		}
-	}
-	p[epSlope] = int32(math.Float32bits(s))
-	simd.ew.Invoke()
+	q.f32(epSlope, s)
+	q.run()
 	return n
 }
 
@@ -402,17 +397,16 @@ func splitMixSIMD(dst []float32, s *uint64, thr uint32, keep float32) int {
 	if !simd.on || n < ewMin {
 		return 0
 	}
+	q := ewArgs{epOp: ewSplitMix, epN: int32(n), epS2: int32(thr)}
+	q.ptr(epDst, dst)
+	q.f32(epSlope, keep)
 	simd.mu.Lock()
 	defer simd.mu.Unlock()
-	st := &simd.states
+	st := &simd.states // on the heap: the module reads the first two draws' states there
 	st[0] = *s + splitMixGamma
 	st[1] = st[0] + splitMixGamma
-	p := &simd.params
-	*p = [spCount]int32{}
-	p[epOp], p[epN] = ewSplitMix, int32(n)
-	p[epDst], p[epB] = addr(dst), addr(st[:])
-	p[epSlope], p[epS2] = int32(math.Float32bits(keep)), int32(thr)
-	simd.ew.Invoke()
+	q[epB] = addr(st[:])
+	q.runLocked()
 	*s += uint64(n/2) * splitMixGamma
 	return n
 }
@@ -422,13 +416,10 @@ func col2imSIMD(dx, cols []float32, batch, inL, outL, c, k, stride, pad, w int) 
 	if !simd.on || batch*outL*k*c < ewMin {
 		return false
 	}
-	simd.mu.Lock()
-	defer simd.mu.Unlock()
-	p := &simd.params
-	*p = [spCount]int32{}
-	p[epOp], p[epN], p[epRows], p[epLd] = ewCol2im, int32(c), int32(batch), int32(w)
-	p[epDst], p[epA] = addr(dx), addr(cols)
-	p[epS2], p[epS3], p[epS4], p[epS5], p[epS6] = int32(inL), int32(outL), int32(k), int32(stride), int32(pad)
-	simd.ew.Invoke()
+	q := ewArgs{epOp: ewCol2im, epN: int32(c), epRows: int32(batch), epLd: int32(w),
+		epS2: int32(inL), epS3: int32(outL), epS4: int32(k), epS5: int32(stride), epS6: int32(pad)}
+	q.ptr(epDst, dx)
+	q.ptr(epA, cols)
+	q.run()
 	return true
 }

@@ -37,29 +37,7 @@ func TestSIMDBitIdentical(t *testing.T) {
 	defer SetSIMD(true)
 	rng := rand.New(rand.NewPCG(7, 7))
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), 1e-40, -3e38}
-	fill := func(n int) []float32 {
-		s := randSlice(rng, n)
-		for i := range s {
-			if rng.IntN(50) == 0 {
-				s[i] = special[rng.IntN(len(special))]
-			}
-		}
-		return s
-	}
-	same := func(name string, got, want []float32) {
-		t.Helper()
-		for i := range got {
-			// A NaN's sign and payload are not fixed by WebAssembly (x86
-			// vector units make 0xffc00000, V8's scalar code 0x7fc00000):
-			// any NaN matches any NaN.
-			if got[i] != got[i] && want[i] != want[i] {
-				continue
-			}
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("%s: element %d = %v (%#x), pure Go %v (%#x)", name, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
-			}
-		}
-	}
+	fill := specialFill(rng, special, 50)
 	for _, s := range []struct{ m, n, k int }{{1, 1, 1}, {3, 5, 7}, {4, 8, 1}, {5, 9, 3}, {130, 40, 120}, {2*mc + 3, nc + 11, kc + 5}, {7, 3, 300}} {
 		for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
 			for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
@@ -77,7 +55,7 @@ func TestSIMDBitIdentical(t *testing.T) {
 						want = c
 					}
 				}
-				same(fmt.Sprintf("Gemm %dx%dx%d %c%c", s.m, s.n, s.k, tA, tB), got, want)
+				sameBits(t, fmt.Sprintf("Gemm %dx%dx%d %c%c", s.m, s.n, s.k, tA, tB), got, want)
 			}
 		}
 		// GemmRows: overlapping rows of a padded signal, scattered outputs.
@@ -109,7 +87,7 @@ func TestSIMDBitIdentical(t *testing.T) {
 						want = c
 					}
 				}
-				same(fmt.Sprintf("GemmRows %dx%dx%d bias %v epilogue %d", s.m, s.n, s.k, bi != nil, act), got, want)
+				sameBits(t, fmt.Sprintf("GemmRows %dx%dx%d bias %v epilogue %d", s.m, s.n, s.k, bi != nil, act), got, want)
 			}
 		}
 	}
@@ -145,26 +123,7 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 9))
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(-math.NaN()),
 		float32(math.Inf(1)), float32(math.Inf(-1)), 1e-40, -1e-40, -3e38}
-	fill := func(n int) []float32 {
-		s := randSlice(rng, n)
-		for i := range s {
-			if rng.IntN(8) == 0 {
-				s[i] = special[rng.IntN(len(special))]
-			}
-		}
-		return s
-	}
-	same := func(name string, got, want []float32) {
-		t.Helper()
-		for i := range got {
-			if got[i] != got[i] && want[i] != want[i] {
-				continue
-			}
-			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-				t.Fatalf("%s: element %d = %v (%#x), scalar %v (%#x)", name, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
-			}
-		}
-	}
+	fill := specialFill(rng, special, 8)
 	// both runs f with the SIMD module and without, on fresh copies of dst0.
 	both := func(name string, dst0 []float32, f func(dst []float32)) {
 		t.Helper()
@@ -179,7 +138,7 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 				want = d
 			}
 		}
-		same(name, got, want)
+		sameBits(t, name, got, want)
 	}
 	SetSIMD(true)
 	x := fill(1027)
@@ -238,7 +197,7 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 			masks[k] = make([]float32, n)
 			SplitMixMask(masks[k], &st[k], 858993459, 1.25)
 		}
-		same(fmt.Sprintf("SplitMixMask n=%d", n), masks[0], masks[1])
+		sameBits(t, fmt.Sprintf("SplitMixMask n=%d", n), masks[0], masks[1])
 		if st[0] != st[1] {
 			t.Fatalf("SplitMixMask n=%d: state %#x after the SIMD module, %#x after Go", n, st[0], st[1])
 		}
@@ -281,4 +240,33 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 
 func concat3(a, b, c []float32) []float32 {
 	return append(append(append([]float32(nil), a...), b...), c...)
+}
+
+// specialFill returns a filler of random slices in which about one value in
+// oneIn is one of special.
+func specialFill(rng *rand.Rand, special []float32, oneIn int) func(int) []float32 {
+	return func(n int) []float32 {
+		s := randSlice(rng, n)
+		for i := range s {
+			if rng.IntN(oneIn) == 0 {
+				s[i] = special[rng.IntN(len(special))]
+			}
+		}
+		return s
+	}
+}
+
+// sameBits fails t unless got and want are equal bit for bit. A NaN's sign
+// and payload are not fixed by WebAssembly (x86 vector units make
+// 0xffc00000, V8's scalar code 0x7fc00000): any NaN matches any NaN.
+func sameBits(t *testing.T, name string, got, want []float32) {
+	t.Helper()
+	for i := range got {
+		if got[i] != got[i] && want[i] != want[i] {
+			continue
+		}
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s: element %d = %v (%#x), pure Go %v (%#x)", name, i, got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+		}
+	}
 }

@@ -184,7 +184,7 @@ func (s *convState) gradXConv(dx, x, w, dz []float32) {
 	s.padGrad(dz)
 	blas32.GemmRows(dx, s.dxO, s.dzp, s.dzOff, &s.wfp, nil, false)
 	if s.relu {
-		reluMask(dx, x)
+		blas32.KeepPositive(dx, x) // the gradient through the ReLU applied to x
 	}
 }
 
@@ -301,13 +301,9 @@ func (s *convState) col2im(dx, x []float32) {
 	clear(dx)
 	blas32.Col2imAdd(dx, s.dcols, s.batch, s.inL, s.outL, s.c, s.k, s.stride, (s.k-1)/2, s.k*s.c+1)
 	if s.relu {
-		reluMask(dx, x)
+		blas32.KeepPositive(dx, x) // the gradient through the ReLU applied to x
 	}
 }
-
-// reluMask zeroes dx where x <= 0: the gradient through the ReLU applied
-// to x.
-func reluMask(dx, x []float32) { blas32.KeepPositive(dx, x) }
 
 func (op convOp) ReturnsPtr() bool     { return false }
 func (op convOp) CallsExtern() bool    { return false }

@@ -102,8 +102,8 @@ type denseState struct {
 	out       int
 	act       Activation
 	bias      bool
-	mask      []float32  // nil: no dropout
-	factor    [2]float32 // the activation's factor by the sign bit of z
+	mask      []float32 // nil: no dropout
+	slope     float32   // LReLU's
 	z         []float32
 	y, dz, dw *tensor.Dense
 	db        *tensor.Dense
@@ -132,7 +132,7 @@ var (
 )
 
 func newDenseState(id, batch int, ins []int, out int, act Activation, slope float32, bias bool, m []float32) *denseState {
-	s := &denseState{id: id, batch: batch, ins: ins, out: out, act: act, bias: bias, mask: m, factor: [2]float32{1, slope}}
+	s := &denseState{id: id, batch: batch, ins: ins, out: out, act: act, bias: bias, mask: m, slope: slope}
 	rows := 0
 	for _, n := range ins {
 		rows += n
@@ -242,10 +242,10 @@ func (op denseOp) Do(inputs ...G.Value) (G.Value, error) {
 		}
 		// One pass for the activation and the mask, four lanes at a time
 		// in js/wasm (blas32.Activate).
-		blas32.Activate(f32(s.y), z, s.mask, s.act.blas(), s.factor[1])
+		blas32.Activate(f32(s.y), z, s.mask, s.act.blas(), s.slope)
 		return s.y, nil
 	case denseGradZ:
-		blas32.ActivateGrad(f32(s.dz), in[0], s.z, s.mask, s.act.blas(), s.factor[1])
+		blas32.ActivateGrad(f32(s.dz), in[0], s.z, s.mask, s.act.blas(), s.slope)
 		return s.dz, nil
 	case denseGradX:
 		off := 0
