@@ -2,6 +2,7 @@ package alad
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	G "gorgonia.org/gorgonia"
@@ -9,6 +10,7 @@ import (
 
 	"halo/core/nn/blas32"
 	"halo/core/nn/internal/fused"
+	"halo/core/nn/internal/tape"
 )
 
 const (
@@ -154,6 +156,10 @@ var fusedOps = true
 // pruneGraph compiles only the nodes the losses and the parameter gradients
 // depend on.
 var pruneGraph = true
+
+// compile compiles a training graph: tape.Compile, or gorgonia's own
+// TapeMachine in the tests that compare the two.
+var compile = tape.Compile
 
 // weight returns W, or W/sigma with sigma = v^T W u when the layer is
 // spectrally normalised; the gradient flows through sigma (Miyato et al.
@@ -304,7 +310,8 @@ func add(a ...*G.Node) *G.Node {
 // step is one compiled training graph.
 type step struct {
 	b      *builder
-	vm     G.VM
+	vm     tape.Runner
+	gnodes []*G.Node // the gradients of pnodes
 	z      []float32 // latent input backing
 	params []*param
 	pnodes []*G.Node
@@ -363,7 +370,10 @@ func newSteps(n *nets, batch int, xb []float32, cfg Config) (dis, ge *step, err 
 			// losses and the wanted gradients depend on.
 			g = g.ExactSubgraphRoots(append(append(G.Nodes{cost}, s.loss...), grads...)...)
 		}
-		s.vm = G.NewTapeMachine(g)
+		s.gnodes = grads
+		if s.vm, err = compile(g); err != nil {
+			return nil, fmt.Errorf("alad: compiling the training graph: %w", err)
+		}
 		s.opt = &adam{lr: cfg.LR, beta1: cfg.Beta1, beta2: adamBeta2, eps: adamEps, params: s.params}
 		return s, nil
 	}
@@ -386,20 +396,25 @@ func (s *step) run(rng *rand.Rand) error {
 	for _, m := range s.b.masks {
 		m.fill(&src)
 	}
-	s.vm.Reset()
-	if err := s.vm.RunAll(); err != nil {
+	if err := s.vm.Run(); err != nil {
 		return fmt.Errorf("alad: running the training graph: %w", err)
 	}
-	for i, n := range s.pnodes {
-		g, err := n.Grad()
-		if err != nil {
-			return fmt.Errorf("alad: gradient of %s: %w", s.params[i].name, err)
+	for i, n := range s.gnodes {
+		if s.grads[i] = fused.F32(s.vm.Value(n)); s.grads[i] == nil {
+			return fmt.Errorf("alad: no float32 gradient of %s", s.params[i].name)
 		}
-		s.grads[i] = fused.F32(g)
 	}
 	return nil
 }
 
 func (s *step) lossValue(i int) float64 {
-	return float64(s.loss[i].Value().Data().(float32))
+	switch v := s.vm.Value(s.loss[i]).(type) {
+	case *G.F32:
+		return float64(*v) // without Data, which boxes the float32
+	case nil:
+		return math.NaN()
+	default:
+		f, _ := v.Data().(float32)
+		return float64(f)
+	}
 }

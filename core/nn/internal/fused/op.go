@@ -38,8 +38,11 @@ func NewID() int { return int(ids.Add(1)) }
 const MaxArgs = 6
 
 // Args checks that inputs holds arity float32 values and returns their
-// backings in buf, so that an op's Do allocates nothing for them.
-func Args(buf *[MaxArgs][]float32, op fmt.Stringer, arity int, inputs []G.Value) ([][]float32, error) {
+// backings in buf, so that an op's Do allocates nothing for them. op names
+// the op in an error; it is a type parameter so that the op, a value, is
+// boxed only on the error path (as a fmt.Stringer argument it was boxed on
+// every call: half the allocations of an ALAD training step).
+func Args[Op fmt.Stringer](buf *[MaxArgs][]float32, op Op, arity int, inputs []G.Value) ([][]float32, error) {
 	if len(inputs) != arity || arity > MaxArgs {
 		return nil, fmt.Errorf("%v takes %d inputs, got %d", op, arity, len(inputs))
 	}
