@@ -13,6 +13,7 @@ import (
 
 	"halo/core/nn/blas32"
 	"halo/core/nn/internal/fused"
+	"halo/core/nn/internal/tape"
 	"halo/core/nn/internal/weights"
 )
 
@@ -198,18 +199,21 @@ func (c Config) validate() error {
 	return nil
 }
 
-// fusedOps selects fused.Dense for the layers; false builds them from
-// gorgonia's own ops.
+// fusedOps selects fused.Dense for the layers and the fused
+// reparameterisation and loss (lossop.go); false builds them from gorgonia's
+// own ops.
 var fusedOps = true
 
 // graph is the compiled training graph.
 type graph struct {
-	vm        G.VM
+	vm        tape.Runner
+	gnodes    []*G.Node // the gradients of pnodes
 	params    []*param // enc 0-2 (w,b), mu (w,b), logvar (w,b), dec 0-3 (w,b)
 	pnodes    []*G.Node
 	grads     [][]float32
 	eps       []float32
-	recon, kl *G.Node
+	recon, kl *G.Node    // gorgonia's formulation (fusedOps false)
+	loss      *lossState // the fused loss (fusedOps true)
 }
 
 func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.Rand) (*graph, error) {
@@ -252,27 +256,44 @@ func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.
 	e = layer(e, "enc/3", h[1], h[2], true)
 	mu := layer(e, "mu", h[2], L, false)
 	lv := layer(e, "logvar", h[2], L, false)
-	half := G.NewConstant(float32(0.5))
-	// exp via newExp, not G.Exp: the same bits natively and in js/wasm.
-	std, err := newExp(G.Must(G.HadamardProd(lv, half)), "std")
-	if err != nil {
-		return nil, fmt.Errorf("vae: building exp(logvar/2): %w", err)
+	var z *G.Node
+	if fusedOps {
+		z = G.Must(newReparam(mu, lv, eps))
+	} else {
+		half := G.NewConstant(float32(0.5))
+		// exp via newExp, not G.Exp: the same bits natively and in js/wasm.
+		std, err := newExp(G.Must(G.HadamardProd(lv, half)), "std")
+		if err != nil {
+			return nil, fmt.Errorf("vae: building exp(logvar/2): %w", err)
+		}
+		z = G.Must(G.Add(mu, G.Must(G.HadamardProd(std, eps))))
 	}
-	z := G.Must(G.Add(mu, G.Must(G.HadamardProd(std, eps))))
 	o := layer(z, "dec/1", L, h[2], true)
 	o = layer(o, "dec/2", h[2], h[1], true)
 	o = layer(o, "dec/3", h[1], h[0], true)
 	o = layer(o, "dec/4", h[0], d, false)
-	gr.recon = G.Must(G.Mean(G.Must(G.Sum(G.Must(G.Square(G.Must(G.Sub(o, x)))), 1))))
-	// KL = -1/2 sum(1 + lv - mu^2 - exp(lv)) = 1/2 sum(mu^2 + exp(lv) - lv - 1)
-	one := G.NewConstant(float32(1))
-	vr, err := newExp(lv, "var")
-	if err != nil {
-		return nil, fmt.Errorf("vae: building exp(logvar): %w", err)
+	var cost *G.Node
+	roots := G.Nodes{}
+	if fusedOps {
+		var err error
+		if cost, gr.loss, err = newLoss(o, x, mu, lv, beta); err != nil {
+			return nil, err
+		}
+		roots = append(roots, cost)
+	} else {
+		half := G.NewConstant(float32(0.5))
+		gr.recon = G.Must(G.Mean(G.Must(G.Sum(G.Must(G.Square(G.Must(G.Sub(o, x)))), 1))))
+		// KL = -1/2 sum(1 + lv - mu^2 - exp(lv)) = 1/2 sum(mu^2 + exp(lv) - lv - 1)
+		one := G.NewConstant(float32(1))
+		vr, err := newExp(lv, "var")
+		if err != nil {
+			return nil, fmt.Errorf("vae: building exp(logvar): %w", err)
+		}
+		t := G.Must(G.Sub(G.Must(G.Add(G.Must(G.Square(mu)), vr)), G.Must(G.Add(lv, one))))
+		gr.kl = G.Must(G.HadamardProd(G.Must(G.Mean(G.Must(G.Sum(t, 1)))), half))
+		cost = G.Must(G.Add(gr.recon, G.Must(G.HadamardProd(gr.kl, G.NewConstant(float32(beta))))))
+		roots = append(roots, cost, gr.recon, gr.kl)
 	}
-	t := G.Must(G.Sub(G.Must(G.Add(G.Must(G.Square(mu)), vr)), G.Must(G.Add(lv, one))))
-	gr.kl = G.Must(G.HadamardProd(G.Must(G.Mean(G.Must(G.Sum(t, 1)))), half))
-	cost := G.Must(G.Add(gr.recon, G.Must(G.HadamardProd(gr.kl, G.NewConstant(float32(beta))))))
 	grads, err := G.Grad(cost, gr.pnodes...)
 	if err != nil {
 		return nil, fmt.Errorf("vae: building the gradient graph: %w", err)
@@ -280,9 +301,61 @@ func buildGraph(d int, a Arch, batch int, xb []float32, beta float64, rng *rand.
 	gr.grads = make([][]float32, len(gr.params))
 	// Run only what the losses and the parameter gradients depend on (not
 	// the gradients of the data and noise inputs).
-	sub := g.ExactSubgraphRoots(append(G.Nodes{cost, gr.recon, gr.kl}, grads...)...)
-	gr.vm = G.NewTapeMachine(sub)
+	sub := g.ExactSubgraphRoots(append(roots, grads...)...)
+	gr.gnodes = grads
+	if gr.vm, err = compile(sub); err != nil {
+		return nil, fmt.Errorf("vae: compiling the training graph: %w", err)
+	}
 	return gr, nil
+}
+
+// compile compiles the training graph: tape.Compile, or gorgonia's own
+// TapeMachine in the tests that compare the two.
+var compile = tape.Compile
+
+// run draws the noise, runs the graph and collects the gradients; ok is
+// false if the losses or a gradient are not finite.
+func (gr *graph) run(rng *rand.Rand) (rec, kl float64, ok bool, err error) {
+	for i := range gr.eps {
+		gr.eps[i] = float32(rng.NormFloat64())
+	}
+	if err := gr.vm.Run(); err != nil {
+		return 0, 0, false, fmt.Errorf("vae: running the training graph: %w", err)
+	}
+	if gr.loss != nil {
+		rec, kl = float64(gr.loss.recon), float64(gr.loss.kl)
+	} else {
+		rec, kl = scalar(gr.vm.Value(gr.recon)), scalar(gr.vm.Value(gr.kl))
+	}
+	ok = !math.IsNaN(rec+kl) && !math.IsInf(rec+kl, 0)
+	for i, n := range gr.gnodes {
+		if gr.grads[i] = fused.F32(gr.vm.Value(n)); gr.grads[i] == nil {
+			return 0, 0, false, fmt.Errorf("vae: no float32 gradient of %s", gr.params[i].name)
+		}
+		for _, v := range gr.grads[i] {
+			if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+				ok = false
+				break
+			}
+		}
+	}
+	return rec, kl, ok, nil
+}
+
+// scalar reads a float32 scalar value (without Data, which boxes it).
+func scalar(v G.Value) float64 {
+	switch v := v.(type) {
+	case *G.F32:
+		return float64(*v)
+	case nil:
+		return math.NaN()
+	default:
+		f, ok := v.Data().(float32)
+		if !ok {
+			return math.NaN()
+		}
+		return float64(f)
+	}
 }
 
 // Train trains the VAE on the n = len(x)/d rows of x (row-major,
@@ -353,28 +426,9 @@ func Train(ctx context.Context, x []float32, d int, cfg Config, rng *rand.Rand, 
 			for k, r := range perm[bi*batch : (bi+1)*batch] {
 				copy(xb[k*d:(k+1)*d], x[r*d:(r+1)*d])
 			}
-			for i := range gr.eps {
-				gr.eps[i] = float32(rng.NormFloat64())
-			}
-			gr.vm.Reset()
-			if err := gr.vm.RunAll(); err != nil {
-				return export(), hist, fmt.Errorf("vae: running the training graph: %w", err)
-			}
-			rec := float64(gr.recon.Value().Data().(float32))
-			kl := float64(gr.kl.Value().Data().(float32))
-			ok := !math.IsNaN(rec+kl) && !math.IsInf(rec+kl, 0)
-			for i, pn := range gr.pnodes {
-				gv, err := pn.Grad()
-				if err != nil {
-					return export(), hist, fmt.Errorf("vae: gradient of %s: %w", gr.params[i].name, err)
-				}
-				gr.grads[i] = fused.F32(gv)
-				for _, v := range gr.grads[i] {
-					if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
-						ok = false
-						break
-					}
-				}
+			rec, kl, ok, err := gr.run(rng)
+			if err != nil {
+				return export(), hist, err
 			}
 			if !ok {
 				hist.StopReason = fmt.Sprintf("non-finite loss or gradient in epoch %d, batch %d", ep, bi+1)

@@ -1,6 +1,7 @@
 package vae
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,8 @@ import (
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
+
+	"halo/core/nn/internal/tape"
 )
 
 const (
@@ -261,20 +264,13 @@ func TestFusedSameGradients(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rng := rand.New(rand.NewPCG(7, 8))
-		for i := range gr.eps {
-			gr.eps[i] = float32(rng.NormFloat64())
-		}
-		if err := gr.vm.RunAll(); err != nil {
+		rec, kl, _, err := gr.run(rand.New(rand.NewPCG(7, 8)))
+		if err != nil {
 			t.Fatal(err)
 		}
-		o := out{loss: [2]float64{float64(gr.recon.Value().Data().(float32)), float64(gr.kl.Value().Data().(float32))}}
-		for _, pn := range gr.pnodes {
-			gv, err := pn.Grad()
-			if err != nil {
-				t.Fatal(err)
-			}
-			o.grads = append(o.grads, append([]float32(nil), gv.Data().([]float32)...))
+		o := out{loss: [2]float64{rec, kl}}
+		for _, g := range gr.grads {
+			o.grads = append(o.grads, append([]float32(nil), g...))
 		}
 		return o
 	}
@@ -297,5 +293,56 @@ func TestFusedSameGradients(t *testing.T) {
 				t.Fatalf("gradient %d [%d]: gorgonia ops %v, fused %v", j, k, v, got.grads[j][k])
 			}
 		}
+	}
+}
+
+// TestTapeMatchesGorgonia trains on tape.Machine and on gorgonia's own
+// TapeMachine, with the fused layers and with gorgonia's ops: the weights
+// must agree bit for bit.
+func TestTapeMatchesGorgonia(t *testing.T) {
+	const n, d = 256, 10
+	x, _ := planted(n, d, rand.New(rand.NewPCG(1, 2)))
+	for _, f := range []bool{true, false} {
+		train := func(c func(*G.ExprGraph) (tape.Runner, error)) []byte {
+			defer func(old func(*G.ExprGraph) (tape.Runner, error)) { compile, fusedOps = old, true }(compile)
+			compile, fusedOps = c, f
+			m, _, err := Train(context.Background(), x, d, Config{Epochs: 2, Batch: 32}, rand.New(rand.NewPCG(3, 4)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := m.MarshalBinary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		if !bytes.Equal(train(tape.Compile), train(tape.Reference)) {
+			t.Errorf("fused ops %v: the weights trained on tape.Machine differ from gorgonia's TapeMachine", f)
+		}
+	}
+}
+
+// TestTrainStepNoAllocs: a training step (the graph and the Adam step)
+// allocates nothing once it has run once.
+func TestTrainStepNoAllocs(t *testing.T) {
+	const batch, d = 64, 39
+	x, _ := planted(batch, d, rand.New(rand.NewPCG(1, 2)))
+	cfg := Config{}.withDefaults()
+	gr, err := buildGraph(d, cfg.Arch, batch, x, cfg.Beta, rand.New(rand.NewPCG(5, 6)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	k := 0
+	step := func() {
+		if _, _, _, err := gr.run(rng); err != nil {
+			t.Fatal(err)
+		}
+		k++
+		adamStep(gr.params, gr.grads, cfg.LR, k)
+	}
+	step()
+	if a := testing.AllocsPerRun(5, step); a != 0 {
+		t.Errorf("a training step allocates %v times", a)
 	}
 }
