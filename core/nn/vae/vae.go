@@ -208,7 +208,7 @@ var fusedOps = true
 type graph struct {
 	vm        tape.Runner
 	gnodes    []*G.Node // the gradients of pnodes
-	params    []*param // enc 0-2 (w,b), mu (w,b), logvar (w,b), dec 0-3 (w,b)
+	params    []*param  // enc 0-2 (w,b), mu (w,b), logvar (w,b), dec 0-3 (w,b)
 	pnodes    []*G.Node
 	grads     [][]float32
 	eps       []float32
