@@ -99,7 +99,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	prev := gorgonia.WhichBLAS()
 	defer gorgonia.Use(prev)
 	for _, a := range benchArchs {
-		for _, impl := range []string{"convop", "conv2d"} {
+		for _, impl := range []string{"train", "convop", "conv2d"} {
 			for _, bl := range []struct {
 				name string
 				impl gorgonia.BLAS
@@ -107,11 +107,47 @@ func BenchmarkTrainStep(b *testing.B) {
 				{"gonum", gonum.Implementation{}},
 				{"blas32", blas32.Implementation{}},
 			} {
+				if impl == "train" && bl.name != "blas32" {
+					continue
+				}
 				b.Run(fmt.Sprintf("%s/%s/%s", a.name, impl, bl.name), func(b *testing.B) {
 					gorgonia.Use(bl.impl)
 					const batch = 128
 					rng := rand.New(rand.NewPCG(3, 4))
 					m := randomModel(a.arch, benchD, rng)
+					if impl == "train" {
+						// Train's own step: the graph on tape.Machine, the
+						// solver on blas32.MomentumStep.
+						net, err := newGraphNet(m, batch, true)
+						if err != nil {
+							b.Fatal(err)
+						}
+						tr, err := newTrainer(net, 1e-4, 0.9)
+						if err != nil {
+							b.Fatal(err)
+						}
+						p := Pairs{D: benchD, X: randomDiffs(rng, batch, benchD), Y: make([]float32, batch)}
+						idx := make([]int, batch)
+						for i := range idx {
+							idx[i], p.Y[i] = i, float32(i%2)
+						}
+						tr.fill(p, idx)
+						step := func() {
+							if _, err := tr.step(); err != nil {
+								b.Fatal(err)
+							}
+						}
+						step()
+						referenceGFLOPS()
+						b.ReportAllocs()
+						b.ResetTimer()
+						cpu := cpuTime()
+						for b.Loop() {
+							step()
+						}
+						reportRate(b, batch*b.N, 6*float64(m.MACs()), cpuTime()-cpu)
+						return
+					}
 					var (
 						g      *gorgonia.ExprGraph
 						params gorgonia.Nodes

@@ -20,6 +20,7 @@ type graphNet struct {
 	params gorgonia.Nodes // conv kernels ((k*in+1)×out), then FC (C×1), FC bias (1×1)
 	logits *gorgonia.Node // batch×1
 	cost   *gorgonia.Node // scalar: sum of w_i * BCE_i
+	grads  gorgonia.Nodes // the gradients of params (with loss)
 }
 
 func dense(rows, cols int, v []float32) *tensor.Dense {
@@ -105,7 +106,7 @@ func newGraphNet(m *Model, batch int, loss bool) (*graphNet, error) {
 	soft := gorgonia.Must(gorgonia.Log1p(gorgonia.Must(gorgonia.Exp(gorgonia.Must(gorgonia.Neg(gorgonia.Must(gorgonia.Abs(z))))))))
 	bce := gorgonia.Must(gorgonia.Add(gorgonia.Must(gorgonia.Sub(pos, zy)), soft))
 	n.cost = gorgonia.Must(gorgonia.Sum(gorgonia.Must(gorgonia.HadamardProd(bce, n.w))))
-	if _, err := gorgonia.Grad(n.cost, n.params...); err != nil {
+	if n.grads, err = gorgonia.Grad(n.cost, n.params...); err != nil {
 		return nil, err
 	}
 	return n, nil

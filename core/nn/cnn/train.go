@@ -10,6 +10,7 @@ import (
 	"gorgonia.org/gorgonia"
 
 	"halo/core/nn/blas32"
+	"halo/core/nn/internal/tape"
 )
 
 // Pairs is a set of labelled pixel pairs: row i of X (D values) is the
@@ -130,41 +131,12 @@ func Train(ctx context.Context, train, test Pairs, cfg TrainConfig, rng *rand.Ra
 	if err != nil {
 		return nil, hist, fmt.Errorf("cnn: building graph: %w", err)
 	}
-	vm := gorgonia.NewTapeMachine(net.g, gorgonia.BindDualValues(net.params...))
-	defer vm.Close()
-	// The solver is gorgonia.Momentum's step (v = momentum*v - lr*grad,
-	// w += v, grad zeroed) on blas32.MomentumStep: the same float32
-	// operations in the same order, four lanes at a time in js/wasm, without
-	// gorgonia's six tensor operations per parameter.
-	lr, mom := float32(cfg.LR), float32(cfg.Momentum)
-	vel := make([][]float32, len(net.params))
-	for i, p := range net.params {
-		vel[i] = make([]float32, p.Shape().TotalSize())
-	}
-	step := func() error {
-		for i, p := range net.params {
-			g, err := p.Grad()
-			if err != nil {
-				return err
-			}
-			w, gv := f32(p.Value()), f32(g)
-			if len(w) != len(vel[i]) || len(gv) != len(w) {
-				return fmt.Errorf("cnn: parameter %s: %d weights, %d gradients", p.Name(), len(w), len(gv))
-			}
-			blas32.MomentumStep(w, gv, vel[i], lr, mom)
-		}
-		return nil
-	}
-
-	// good holds the parameters that last gave a finite batch loss.
-	good := make([][]float32, len(net.params))
-	for i, p := range net.params {
-		good[i] = append([]float32(nil), p.Value().Data().([]float32)...)
+	tr, err := newTrainer(net, float32(cfg.LR), float32(cfg.Momentum))
+	if err != nil {
+		return nil, hist, err
 	}
 	restore := func() *Model {
-		for i, p := range net.params {
-			copy(p.Value().Data().([]float32), good[i])
-		}
+		tr.restore()
 		net.export(model)
 		return model
 	}
@@ -178,7 +150,6 @@ func Train(ctx context.Context, train, test Pairs, cfg TrainConfig, rng *rand.Ra
 	for i := range order {
 		order[i] = i
 	}
-	d := train.D
 	probs := make([]float32, test.Len())
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		if err := ctx.Err(); err != nil {
@@ -193,33 +164,14 @@ func Train(ctx context.Context, train, test Pairs, cfg TrainConfig, rng *rand.Ra
 				}
 			}
 			nb = min(cfg.Batch, per-b)
-			for r := 0; r < cfg.Batch; r++ {
-				row := net.xv[r*d : (r+1)*d]
-				if r >= nb {
-					clear(row)
-					net.yv[r], net.wv[r] = 0, 0
-					continue
-				}
-				idx := order[b+r]
-				copy(row, train.X[idx*d:(idx+1)*d])
-				net.yv[r] = train.Y[idx]
-				net.wv[r] = 1 / float32(nb)
+			tr.fill(train, order[b:b+nb])
+			loss, err := tr.step()
+			if err != nil {
+				return restore(), hist, err
 			}
-			if err := vm.RunAll(); err != nil {
-				return restore(), hist, fmt.Errorf("cnn: training step: %w", err)
-			}
-			loss := float64(net.cost.Value().Data().(float32))
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				vm.Reset()
 				return restore(), hist, fmt.Errorf("%w: epoch %d, pair %d", ErrDiverged, epoch, b)
 			}
-			for i, p := range net.params {
-				copy(good[i], p.Value().Data().([]float32))
-			}
-			if err := step(); err != nil {
-				return restore(), hist, fmt.Errorf("cnn: solver step: %w", err)
-			}
-			vm.Reset()
 			sum += loss * float64(nb)
 		}
 		net.export(model)
@@ -287,4 +239,94 @@ func checkPairs(p Pairs, what string) error {
 		}
 	}
 	return nil
+}
+
+// compile compiles the training graph: tape.Compile, or gorgonia's own
+// TapeMachine in the tests that compare the two.
+var compile = tape.Compile
+
+// trainer runs the training steps of one graph.
+type trainer struct {
+	net     *graphNet
+	vm      tape.Runner
+	gnodes  []*gorgonia.Node // the gradients of net.params
+	w       [][]float32      // net.params' values
+	vel     [][]float32
+	good    [][]float32 // the parameters that last gave a finite batch loss
+	lr, mom float32
+}
+
+func newTrainer(net *graphNet, lr, mom float32) (*trainer, error) {
+	vm, err := compile(net.g)
+	if err != nil {
+		return nil, fmt.Errorf("cnn: compiling the training graph: %w", err)
+	}
+	t := &trainer{net: net, vm: vm, gnodes: net.grads, lr: lr, mom: mom}
+	for _, p := range net.params {
+		w := f32(p.Value())
+		t.w = append(t.w, w)
+		t.vel = append(t.vel, make([]float32, len(w)))
+		t.good = append(t.good, append([]float32(nil), w...))
+	}
+	return t, nil
+}
+
+// fill writes the pairs idx of p into the batch; rows past len(idx) are
+// zero with weight 0. Each real row has weight 1/len(idx).
+func (t *trainer) fill(p Pairs, idx []int) {
+	n, d := t.net, p.D
+	for r := range n.yv {
+		row := n.xv[r*d : (r+1)*d]
+		if r >= len(idx) {
+			clear(row)
+			n.yv[r], n.wv[r] = 0, 0
+			continue
+		}
+		i := idx[r]
+		copy(row, p.X[i*d:(i+1)*d])
+		n.yv[r] = p.Y[i]
+		n.wv[r] = 1 / float32(len(idx))
+	}
+}
+
+// step runs the graph on the batch and, if its loss is finite, keeps the
+// weights as the last good ones and takes a solver step: gorgonia.Momentum's
+// step (v = momentum*v - lr*grad, w += v) on blas32.MomentumStep, the same
+// float32 operations in the same order, four lanes at a time in js/wasm,
+// without gorgonia's six tensor operations per parameter. It returns the
+// batch loss.
+func (t *trainer) step() (float64, error) {
+	if err := t.vm.Run(); err != nil {
+		return 0, fmt.Errorf("cnn: training step: %w", err)
+	}
+	var loss float64
+	switch v := t.vm.Value(t.net.cost).(type) {
+	case *gorgonia.F32:
+		loss = float64(*v) // without Data, which boxes the float32
+	default:
+		f, ok := v.Data().(float32)
+		if !ok {
+			return 0, fmt.Errorf("cnn: the loss is a %T", v)
+		}
+		loss = float64(f)
+	}
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return loss, nil
+	}
+	for i, w := range t.w {
+		copy(t.good[i], w)
+		g := f32(t.vm.Value(t.gnodes[i]))
+		if len(g) != len(w) {
+			return 0, fmt.Errorf("cnn: parameter %s: %d weights, %d gradients", t.net.params[i].Name(), len(w), len(g))
+		}
+		blas32.MomentumStep(w, g, t.vel[i], t.lr, t.mom)
+	}
+	return loss, nil
+}
+
+// restore puts the last good weights back.
+func (t *trainer) restore() {
+	for i, w := range t.w {
+		copy(w, t.good[i])
+	}
 }

@@ -70,10 +70,13 @@ func New(g *G.ExprGraph) (*Machine, error) {
 		return nil, fmt.Errorf("tape: sorting the graph: %w", err)
 	}
 	m := &Machine{slot: make(map[*G.Node]int, len(sorted))}
+	// leaf: inputs and constants (whose ops take no node: their value is
+	// bound at creation).
+	leaf := func(n *G.Node) bool { return n.Op() == nil || g.From(n.ID()).Len() == 0 }
 	// Sort puts the roots first: run from the end.
 	for i := len(sorted) - 1; i >= 0; i-- {
 		n := sorted[i]
-		if n.Op() == nil {
+		if leaf(n) {
 			m.slot[n] = len(m.vals)
 			m.inputs = append(m.inputs, n)
 			m.vals = append(m.vals, nil)
@@ -82,7 +85,7 @@ func New(g *G.ExprGraph) (*Machine, error) {
 	for i := len(sorted) - 1; i >= 0; i-- {
 		n := sorted[i]
 		op := n.Op()
-		if op == nil {
+		if leaf(n) {
 			continue
 		}
 		in := instr{node: n, op: op, out: len(m.vals)}
