@@ -470,9 +470,27 @@ func subPairs(p *ppf.Pairs, n int, rng *rand.Rand) cnn.Pairs {
 	return out
 }
 
+// warmRows is the size of the untimed warm-up run before each training
+// stage: eight batches. In js/wasm the first batches of a network run code
+// the engine has not optimised yet, and its background compiler threads
+// add CPU time: without the warm-up a 0.1-0.4 s stage measured that
+// one-off cost (7-40% more CPU seconds than wall seconds) rather than the
+// training loop. The timed run still builds its graph.
+const warmRows = 1024
+
+// warmRNG seeds the warm-up runs (not b.rng: the timed stages draw the
+// same rows with or without them).
+func warmRNG() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
+
 func (b *bencher) trainCNN(name string, arch cnn.Arch, n int, note string) (*cnn.Model, *Stage, error) {
 	pairs := subPairs(b.train, n, b.rng)
 	empty := cnn.Pairs{D: pairs.D}
+	if w := min(warmRows, pairs.Len()); w > 0 {
+		warm := cnn.Pairs{D: pairs.D, X: pairs.X[:w*pairs.D], Y: pairs.Y[:w]}
+		if _, _, err := cnn.Train(b.ctx, warm, empty, cnn.TrainConfig{Arch: arch, Epochs: 1}, warmRNG(), nil); err != nil {
+			return nil, nil, fmt.Errorf("bench: %s: %s warm-up: %w", b.w.Name, name, err)
+		}
+	}
 	b.begin()
 	m, _, err := cnn.Train(b.ctx, pairs, empty, cnn.TrainConfig{Arch: arch, Epochs: 1}, b.rng, func(int, float64, float64) error {
 		b.mem.sample()
@@ -491,7 +509,7 @@ func (b *bencher) trainCNN(name string, arch cnn.Arch, n int, note string) (*cnn
 func (b *bencher) cnnDefault() error {
 	n := min(b.sz.defPairs, b.train.Len())
 	m, _, err := b.trainCNN("cnn train default", cnn.MidArch(), n,
-		fmt.Sprintf("one epoch of %d pairs (the default epoch is 8,192 of %d), the default CNN (%d MACs/pair), SGD momentum, batch 128",
+		fmt.Sprintf("one epoch of %d pairs (the default epoch is 8,192 of %d), the default CNN (%d MACs/pair), SGD momentum, batch 128, after an untimed 8-batch warm-up",
 			n, b.train.Len(), cnn.MidArch().MACs(b.train.D)))
 	b.def = m
 	return err
@@ -500,7 +518,7 @@ func (b *bencher) cnnDefault() error {
 func (b *bencher) cnnPaper() error {
 	n := min(b.sz.paperPairs, b.train.Len())
 	m, _, err := b.trainCNN("cnn train paper", cnn.PaperArch(), n,
-		fmt.Sprintf("%d of the %d training pairs of one epoch, paper CNN (%d MACs/pair), SGD momentum, batch 128",
+		fmt.Sprintf("%d of the %d training pairs of one epoch, paper CNN (%d MACs/pair), SGD momentum, batch 128, after an untimed 8-batch warm-up",
 			n, b.train.Len(), cnn.PaperArch().MACs(b.train.D)))
 	b.paper = m
 	return err
@@ -643,6 +661,11 @@ func (b *bencher) trainALAD(name string, arch alad.Arch, n int, note string) (*a
 	const batch = 128
 	rows := len(x) / d
 	cfg := alad.Config{Arch: arch, Epochs: 1, Batch: batch, SpectralNorm: true}
+	if w := min(warmRows, rows); w >= 2 {
+		if _, _, err := alad.Train(b.ctx, x[:w*d], d, cfg, warmRNG(), nil); err != nil {
+			return nil, fmt.Errorf("bench: %s: %s warm-up: %w", b.w.Name, name, err)
+		}
+	}
 	b.begin()
 	m, _, err := alad.Train(b.ctx, x, d, cfg, b.rng, func(int, alad.Losses) error {
 		b.mem.sample()
@@ -661,7 +684,7 @@ func (b *bencher) aladTrain() error {
 	n := b.sz.aladSamples
 	d := b.ilr.D()
 	m, err := b.trainALAD("alad train", alad.DefaultArch(), n,
-		fmt.Sprintf("one epoch of %d ilr rows (default widths, %d MACs/sample), batch 128, spectral norm", n, ALADTrainMACs(alad.DefaultArch(), d)))
+		fmt.Sprintf("one epoch of %d ilr rows (default widths, %d MACs/sample), batch 128, spectral norm, after an untimed 8-batch warm-up", n, ALADTrainMACs(alad.DefaultArch(), d)))
 	b.aladM = m
 	return err
 }
@@ -670,7 +693,7 @@ func (b *bencher) aladPaper() error {
 	n := b.sz.aladPaper
 	d := b.ilr.D()
 	_, err := b.trainALAD("alad train paper", alad.PaperArch(), n,
-		fmt.Sprintf("%d ilr rows of an epoch (paper widths, %d MACs/sample), batch 128, spectral norm", n, ALADTrainMACs(alad.PaperArch(), d)))
+		fmt.Sprintf("%d ilr rows of an epoch (paper widths, %d MACs/sample), batch 128, spectral norm, after an untimed 8-batch warm-up", n, ALADTrainMACs(alad.PaperArch(), d)))
 	return err
 }
 
@@ -710,6 +733,11 @@ func (b *bencher) vaeTrain() error {
 	d := b.ilr.D()
 	const batch = 128
 	rows := len(x) / d
+	if w := min(warmRows, rows); w >= 2 {
+		if _, _, err := vae.Train(b.ctx, x[:w*d], d, vae.Config{Epochs: 1, Batch: batch}, warmRNG(), nil); err != nil {
+			return fmt.Errorf("bench: %s: vae train warm-up: %w", b.w.Name, err)
+		}
+	}
 	b.begin()
 	m, _, err := vae.Train(b.ctx, x, d, vae.Config{Epochs: 1, Batch: batch}, b.rng, func(int, vae.Losses) error {
 		b.mem.sample()
@@ -720,7 +748,7 @@ func (b *bencher) vaeTrain() error {
 	}
 	b.vaeM = m
 	macs := VAETrainMACs(m.Arch(), d)
-	st := b.end("vae train", fmt.Sprintf("one epoch of %d ilr rows (widths %v, latent %d; %d MACs/sample), batch 128", rows, m.Arch().Hidden, m.Arch().Latent, macs),
+	st := b.end("vae train", fmt.Sprintf("one epoch of %d ilr rows (widths %v, latent %d; %d MACs/sample), batch 128, after an untimed 8-batch warm-up", rows, m.Arch().Hidden, m.Arch().Latent, macs),
 		int64(rows), "samples", 2*float64(macs)*float64(rows))
 	extrapolate(st, b.trainingCells())
 	return nil
