@@ -471,11 +471,11 @@ func subPairs(p *ppf.Pairs, n int, rng *rand.Rand) cnn.Pairs {
 }
 
 // warmRows is the size of the untimed warm-up run before each training
-// stage: eight batches. In js/wasm the first batches of a network run code
-// the engine has not optimised yet, and its background compiler threads
-// add CPU time: without the warm-up a 0.1-0.4 s stage measured that
-// one-off cost (7-40% more CPU seconds than wall seconds) rather than the
-// training loop. The timed run still builds its graph.
+// stage: eight batches. In js/wasm the first batches of a network at the
+// stage's size still run code the engine has not optimised (after the
+// js/wasm run's pass over a 60 x 60 survey), and its background compiler
+// threads add CPU time that process.cpuUsage counts. The timed run still
+// builds its graph.
 const warmRows = 1024
 
 // warmRNG seeds the warm-up runs (not b.rng: the timed stages draw the
