@@ -27,6 +27,10 @@ func dense(rows, cols int, v []float32) *tensor.Dense {
 	return tensor.New(tensor.WithShape(rows, cols), tensor.WithBacking(v))
 }
 
+// fusedHead selects the fused head and loss (headop.go); false builds them
+// from gorgonia's own ops (the reference of the tests).
+var fusedHead = true
+
 // newGraphNet builds the graph of m for batch pairs with m's weights as
 // initial values (copied). With loss set it adds the labels, weights and
 // cost nodes.
@@ -64,30 +68,37 @@ func newGraphNet(m *Model, batch int, loss bool) (*graphNet, error) {
 			pv[(o*in+c)*in+c] = 1 / float32(last)
 		}
 	}
-	pool := gorgonia.NewConstant(dense(last*in, in, pv), gorgonia.WithName("pool"))
 	fc := gorgonia.NewMatrix(g, tensor.Float32, gorgonia.WithShape(in, 1), gorgonia.WithName("fc"),
 		gorgonia.WithValue(dense(in, 1, append([]float32(nil), m.FC...))))
 	fcb := gorgonia.NewMatrix(g, tensor.Float32, gorgonia.WithShape(1, 1), gorgonia.WithName("fcb"),
 		gorgonia.WithValue(dense(1, 1, []float32{m.FCBias})))
 	n.params = append(n.params, fc, fcb)
-	act, err := gorgonia.Rectify(h)
-	if err != nil {
-		return nil, err
-	}
-	flat, err := gorgonia.Reshape(act, tensor.Shape{batch, last * in})
-	if err != nil {
-		return nil, err
-	}
-	pfc, err := gorgonia.Mul(pool, fc)
-	if err != nil {
-		return nil, err
-	}
-	lin, err := gorgonia.Mul(flat, pfc)
-	if err != nil {
-		return nil, err
-	}
-	if n.logits, err = gorgonia.BroadcastAdd(lin, fcb, nil, []byte{0}); err != nil {
-		return nil, err
+	var err error
+	if fusedHead {
+		if n.logits, err = newHead(h, fc, fcb, pv, batch, last, in); err != nil {
+			return nil, err
+		}
+	} else {
+		act, err := gorgonia.Rectify(h)
+		if err != nil {
+			return nil, err
+		}
+		flat, err := gorgonia.Reshape(act, tensor.Shape{batch, last * in})
+		if err != nil {
+			return nil, err
+		}
+		pool := gorgonia.NewConstant(dense(last*in, in, pv), gorgonia.WithName("pool"))
+		pfc, err := gorgonia.Mul(pool, fc)
+		if err != nil {
+			return nil, err
+		}
+		lin, err := gorgonia.Mul(flat, pfc)
+		if err != nil {
+			return nil, err
+		}
+		if n.logits, err = gorgonia.BroadcastAdd(lin, fcb, nil, []byte{0}); err != nil {
+			return nil, err
+		}
 	}
 	if !loss {
 		return n, nil
@@ -98,14 +109,20 @@ func newGraphNet(m *Model, batch int, loss bool) (*graphNet, error) {
 		gorgonia.WithValue(dense(batch, 1, n.yv)))
 	n.w = gorgonia.NewMatrix(g, tensor.Float32, gorgonia.WithShape(batch, 1), gorgonia.WithName("w"),
 		gorgonia.WithValue(dense(batch, 1, n.wv)))
-	// Binary cross-entropy on logits, stable form:
-	//  max(z, 0) - z*y + log(1 + exp(-|z|))
-	z := n.logits
-	pos := gorgonia.Must(gorgonia.Rectify(z))
-	zy := gorgonia.Must(gorgonia.HadamardProd(z, n.y))
-	soft := gorgonia.Must(gorgonia.Log1p(gorgonia.Must(gorgonia.Exp(gorgonia.Must(gorgonia.Neg(gorgonia.Must(gorgonia.Abs(z))))))))
-	bce := gorgonia.Must(gorgonia.Add(gorgonia.Must(gorgonia.Sub(pos, zy)), soft))
-	n.cost = gorgonia.Must(gorgonia.Sum(gorgonia.Must(gorgonia.HadamardProd(bce, n.w))))
+	if fusedHead {
+		if n.cost, err = newBCE(n.logits, n.y, n.w, batch); err != nil {
+			return nil, err
+		}
+	} else {
+		// Binary cross-entropy on logits, stable form:
+		//  max(z, 0) - z*y + log(1 + exp(-|z|))
+		z := n.logits
+		pos := gorgonia.Must(gorgonia.Rectify(z))
+		zy := gorgonia.Must(gorgonia.HadamardProd(z, n.y))
+		soft := gorgonia.Must(gorgonia.Log1p(gorgonia.Must(gorgonia.Exp(gorgonia.Must(gorgonia.Neg(gorgonia.Must(gorgonia.Abs(z))))))))
+		bce := gorgonia.Must(gorgonia.Add(gorgonia.Must(gorgonia.Sub(pos, zy)), soft))
+		n.cost = gorgonia.Must(gorgonia.Sum(gorgonia.Must(gorgonia.HadamardProd(bce, n.w))))
+	}
 	if n.grads, err = gorgonia.Grad(n.cost, n.params...); err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package cnn
 import (
 	"bytes"
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -39,5 +40,111 @@ func TestTapeMatchesGorgonia(t *testing.T) {
 		if hg.Loss[i] != hw.Loss[i] {
 			t.Errorf("epoch %d: loss %v, gorgonia's %v", i+1, hg.Loss[i], hw.Loss[i])
 		}
+	}
+}
+
+// TestTrainStepNoAllocs: a training step (filling the batch, the graph, the
+// solver step) allocates nothing once it has run once.
+func TestTrainStepNoAllocs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const batch, d = 64, 39
+	p := toyPairs(rng, batch, d)
+	m := NewModel(MidArch(), d)
+	heNormal(m, rng)
+	net, err := newGraphNet(m, batch, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := newTrainer(net, 0.01, 0.9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := make([]int, batch-5)
+	for i := range idx {
+		idx[i] = i
+	}
+	step := func() {
+		tr.fill(p, idx)
+		if _, err := tr.step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step()
+	if a := testing.AllocsPerRun(5, step); a != 0 {
+		t.Errorf("a training step allocates %v times", a)
+	}
+}
+
+// TestFusedHeadMatchesGorgonia: the fused head and loss (headop.go) give
+// the logits, the loss and every gradient of gorgonia's formulation.
+func TestFusedHeadMatchesGorgonia(t *testing.T) {
+	defer func() { fusedHead = true }()
+	rng := rand.New(rand.NewPCG(25, 26))
+	arch := Arch{Channels: []int{4, 5, 6}, Strides: []int{1, 2, 1}, Kernel: 3}
+	const d, n = 9, 7
+	m := randomModel(arch, d, rng)
+	diffs := randomDiffs(rng, n, d)
+	y := []float32{0, 1, 1, 0, 1, 0, 1}
+	run := func(f bool) [][]float32 {
+		fusedHead = f
+		// The logits of the forward graph: gorgonia's tape machine reuses
+		// the logits' memory in the training graph once they are read.
+		out := [][]float32{graphLogits(t, m, diffs)}
+		net := runGraph(t, m, diffs, y)
+		out = append(out, []float32{net.cost.Value().Data().(float32)})
+		for _, p := range net.params {
+			g, err := p.Grad()
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, append([]float32(nil), g.Data().([]float32)...))
+		}
+		return out
+	}
+	ref, got := run(false), run(true)
+	for i := range ref {
+		var scale float64
+		for _, v := range ref[i] {
+			scale = math.Max(scale, math.Abs(float64(v)))
+		}
+		if !(scale > 0) {
+			t.Fatalf("output %d is all zero", i)
+		}
+		for j, v := range ref[i] {
+			if e := math.Abs(float64(v - got[i][j])); !(e <= 1e-5*scale) {
+				t.Fatalf("output %d (0 logits, 1 loss, then parameter gradients) [%d]: gorgonia %v, fused %v", i, j, v, got[i][j])
+			}
+		}
+	}
+}
+
+// TestFusedHeadBitIdentical trains with the fused head and loss and with
+// gorgonia's formulation of them (a partial last batch included): the
+// weights and the losses must agree bit for bit.
+func TestFusedHeadBitIdentical(t *testing.T) {
+	defer func() { fusedHead = true }()
+	rng := rand.New(rand.NewPCG(1, 2))
+	tr := toyPairs(rng, 200, 8)
+	train := func(f bool) ([]byte, History) {
+		fusedHead = f
+		m, h, err := Train(context.Background(), tr, Pairs{D: 8}, TrainConfig{Arch: tinyArch(), Epochs: 3, Batch: 32}, rand.New(rand.NewPCG(3, 4)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := m.MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b, h
+	}
+	got, hg := train(true)
+	want, hw := train(false)
+	for i := range hw.Loss {
+		if hg.Loss[i] != hw.Loss[i] {
+			t.Errorf("epoch %d: loss %v, gorgonia's formulation %v", i+1, hg.Loss[i], hw.Loss[i])
+		}
+	}
+	if !bytes.Equal(got, want) {
+		t.Error("the weights trained with the fused head differ from gorgonia's formulation")
 	}
 }
