@@ -216,6 +216,21 @@ func packB(dst, b []float32, ldb int, trans bool, p0, kb, j0, nb int) {
 	jp0 := 0
 	if !trans {
 		jp0 = packBSIMD(dst, b, ldb, p0, kb, j0, nb)
+	} else {
+		// Whole panels over depths in fours on the SIMD module; here
+		// the depths left of those panels.
+		var kb4 int
+		jp0, kb4 = packBTSIMD(dst, b, ldb, p0, kb, j0, nb)
+		for jp := range jp0 {
+			d := dst[jp*kb*NR : (jp+1)*kb*NR]
+			j := j0 + jp*NR
+			for q := range NR {
+				src := b[(j+q)*ldb+p0 : (j+q)*ldb+p0+kb]
+				for p := kb4; p < kb; p++ {
+					d[p*NR+q] = src[p]
+				}
+			}
+		}
 	}
 	for jp := jp0; jp < npan; jp++ {
 		d := dst[jp*kb*NR : (jp+1)*kb*NR]

@@ -54,6 +54,7 @@ const (
 	ewBNGradH                  // see BNGradH
 	ewSplitMix                 // dropout mask from SplitMix64 draws (see SplitMixMask)
 	ewCol2im                   // see Col2imAdd
+	ewPackBT                   // packB's Trans case: dst[(jp*kb+p)*8+q] = a[(jp*8+q)*ld + p], jp < n/8, p < 4*rows (C1: kb*32)
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -78,6 +79,7 @@ const (
 	simdI64x2ShrU  = 205
 	simdI64x2Add   = 206
 	simdI64x2Mul   = 213
+	simdI8x16Shuf  = 13
 	f32One         = 0x3f800000 // bits of 1.0
 )
 
@@ -391,6 +393,80 @@ func ewFunc() []byte {
 				w.addLocal(lS, lLd)
 				w.step(lD, opI32Add, 32)
 			})
+		})
+	})
+
+	// PackBT: lZ = dst (panel base), lS = a (the panel's first row);
+	// for each panel: d = lZ, o = 0 (depth byte offset); rows times:
+	// two 4x4 transposes (rows 0-3, then 4-7, of depth o..o+3) into
+	// d[0:4], d[8:12], ... and d[4:8], d[12:16], ...; d += 128, o += 16;
+	// then lZ += C1 (the panel's bytes: kb*32), lS += 8*ld.
+	w.ifEq(lOp, ewPackBT, func() {
+		rs := [4]int{vAcc, vS2, vS3, vS4}
+		ts := [4]int{vS5, vS6, vM, vV}
+		// shuf pushes the i32 lanes ln of locals a (0-3) and b (4-7).
+		shuf := func(a, b int, ln [4]int) {
+			w.get(a)
+			w.get(b)
+			w.simd(simdI8x16Shuf)
+			for _, l := range ln {
+				for k := 0; k < 4; k++ {
+					w.b = append(w.b, byte(4*l+k))
+				}
+			}
+		}
+		w.get(lDst)
+		w.set(lZ)
+		w.get(lA)
+		w.set(lS)
+		w.forUp(lI, lEnd, 32, func() {
+			w.get(lZ)
+			w.set(lD)
+			w.i32const(0)
+			w.set(lQ)
+			w.forDown(lR, lRows, func() {
+				for blk := 0; blk < 2; blk++ {
+					for q := 0; q < 4; q++ {
+						w.get(lS)
+						if row := blk*4 + q; row > 0 {
+							w.get(lLd)
+							w.i32const(row)
+							w.raw(opI32Mul)
+							w.raw(opI32Add)
+						}
+						w.get(lQ)
+						w.raw(opI32Add)
+						w.simdLoad(0)
+						w.set(rs[q])
+					}
+					shuf(rs[0], rs[1], [4]int{0, 4, 1, 5})
+					w.set(ts[0])
+					shuf(rs[0], rs[1], [4]int{2, 6, 3, 7})
+					w.set(ts[1])
+					shuf(rs[2], rs[3], [4]int{0, 4, 1, 5})
+					w.set(ts[2])
+					shuf(rs[2], rs[3], [4]int{2, 6, 3, 7})
+					w.set(ts[3])
+					for k, src := range [4][3]int{{0, 2, 0}, {0, 2, 1}, {1, 3, 0}, {1, 3, 1}} {
+						w.get(lD)
+						lo := [4]int{0, 1, 4, 5}
+						if src[2] == 1 {
+							lo = [4]int{2, 3, 6, 7}
+						}
+						shuf(ts[src[0]], ts[src[1]], lo)
+						w.simdStore(32*k + 16*blk)
+					}
+				}
+				w.step(lD, opI32Add, 128)
+				w.step(lQ, opI32Add, 16)
+			})
+			w.addLocal(lZ, lC1)
+			w.get(lS)
+			w.get(lLd)
+			w.i32const(3)
+			w.raw(opI32Shl)
+			w.raw(opI32Add)
+			w.set(lS)
 		})
 	})
 

@@ -32,6 +32,8 @@ func keepPositiveSIMD(dx, x []float32) int                                   { r
 
 func packBSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) int { return 0 }
 
+func packBTSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) (npan, kb4 int) { return 0, 0 }
+
 func ewSIMD(op, n int, dst, a, b, z []float32, s ...float32) int                   { return 0 }
 func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols, ld int) int           { return 0 }
 func rank1SubSIMD(dst, a []float32, s float32, x, y []float32, rows, cols int) int { return 0 }

@@ -366,6 +366,25 @@ func packBSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) int {
 	return npan
 }
 
+// packBTSIMD packs the whole panels of packB's Trans case (NR = 8) over the
+// depths p0..p0+kb4-1, kb4 = kb&^3, with 4x4 lane transposes; it returns
+// the panels and depths it packed (packB does the rest). It only moves
+// values: the panels are those of the scalar loop.
+func packBTSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) (npan, kb4 int) {
+	npan, kb4 = nb/NR, kb&^3
+	if !simd.on || npan == 0 || kb4 == 0 || kb4*npan*NR < ewMin {
+		return 0, 0
+	}
+	if len(dst) < npan*kb*NR || len(b) < (j0+npan*NR-1)*ldb+p0+kb4 {
+		panic("blas32: packB: short slice")
+	}
+	q := ewArgs{epOp: ewPackBT, epN: int32(npan * NR), epRows: int32(kb4 / 4), epLd: int32(ldb), epC1: int32(kb * NR * 4)}
+	q.ptr(epDst, dst)
+	q.ptr(epA, b[j0*ldb+p0:])
+	q.run()
+	return npan, kb4
+}
+
 // bnSIMD runs a batch-norm pass (ewBNCenter ... ewBNGradH) on the first
 // cols&^3 columns and returns their number; cv are the column vectors
 // C1..C4 (nil: none), s the scalar of the pass.

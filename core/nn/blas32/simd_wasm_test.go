@@ -176,6 +176,24 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 			})
 		}
 	}
+	// packB, NoTrans and Trans, at depths and widths around the panel and
+	// lane sizes, from an offset block of a wider matrix.
+	for _, g := range [][2]int{{1, 8}, {4, 8}, {5, 16}, {7, 17}, {12, 24}, {39, 64}, {64, 39}, {33, 9}} {
+		kb, nb := g[0], g[1]
+		for _, trans := range []bool{false, true} {
+			p0, j0 := 2, 3
+			ldb := nb + j0 + 5
+			rows := kb + p0
+			if trans {
+				ldb, rows = kb+p0+3, nb+j0
+			}
+			b := fill(rows * ldb)
+			npan := (nb + NR - 1) / NR
+			both(fmt.Sprintf("packB kb=%d nb=%d trans=%v", kb, nb, trans), fill(npan*kb*NR), func(d []float32) {
+				packB(d, b, ldb, trans, p0, kb, j0, nb)
+			})
+		}
+	}
 	// Col2imAdd at strides 1 and 2, channel counts around the lane width.
 	for _, g := range [][4]int{{4, 39, 1, 30}, {4, 39, 2, 30}, {3, 20, 2, 16}, {2, 9, 2, 3}, {5, 10, 2, 33}} {
 		batch, inL, stride, c := g[0], g[1], g[2], g[3]
