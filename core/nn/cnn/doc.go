@@ -21,17 +21,18 @@
 // max(z,0) - z*y + log(1+exp(-|z|))) by SGD with momentum over shuffled
 // mini-batches, from He-normal weights drawn from the caller's rng: the same
 // seed gives the same loss history. The graph is built once per run and run
-// by one tape.Machine (core/nn/internal/tape). Activations are channels-last (batch*L)×C
-// matrices; each convolution is one custom op (convOp: the previous layer's
-// ReLU, im2col with a column of ones for the bias, and the matrix product
-// through gorgonia.WhichBLAS, with hand-written backward ops) that owns its
-// buffers, so a training step allocates only in the head and the loss,
-// which are gorgonia's own ops (257 small objects, 95 kB per step of 128
-// pairs, against 59 MB per PaperArch step for the same network written
-// with gorgonia's Conv2d, whose NCHW transposes and fresh buffers dominate). Measured with
-// BenchmarkTrainStep on a loaded 2-core machine: 1.2-1.3x less CPU time per
-// pair than the Conv2d version and 1.6-2.2x its wall-clock speed. Gradients
-// are checked against finite differences in the tests.
+// by one tape.Machine (core/nn/internal/tape). Activations are
+// channels-last (batch*L)×C matrices; each convolution is one custom op
+// (convOp: the previous layer's ReLU, im2col with a column of ones for the
+// bias, and the matrix product through gorgonia.WhichBLAS, with
+// hand-written backward ops) that owns its buffers, and so do the head and
+// the loss (headop.go: gorgonia's formulation of them, bit for bit), so a
+// training step allocates nothing (against 59 MB per PaperArch step for the
+// same network written with gorgonia's Conv2d, whose NCHW transposes and
+// fresh buffers dominate). Measured with BenchmarkTrainStep on a loaded
+// 2-core machine: 1.2-1.3x less CPU time per pair than the Conv2d version
+// and 1.6-2.2x its wall-clock speed. Gradients are checked against finite
+// differences in the tests.
 //
 // # Scoring
 //

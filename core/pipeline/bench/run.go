@@ -159,6 +159,7 @@ type sizes struct {
 	aladSamples    int     // alad train (default widths)
 	aladPaper      int     // alad train paper
 	vaeSamples     int     // vae train
+	netEpochs      int     // alad train and vae train: epochs over their rows (short stages are noisy)
 	scoreCellsCap  int     // alad/vae score: at most this many cells (0 = all)
 }
 
@@ -166,10 +167,10 @@ func sizesFor(quick bool) sizes {
 	if quick {
 		return sizes{gemmSeconds: 0.2, defPairs: 1024, paperPairs: 256, inferPairs: 1024,
 			fastRows: 1, exactRows: 1, exactCols: 8, exactPaperCols: 2, aladSamples: 1024, aladPaper: 256, vaeSamples: 1024,
-			scoreCellsCap: 4096}
+			netEpochs: 1, scoreCellsCap: 4096}
 	}
 	return sizes{gemmSeconds: 1, defPairs: 8192, paperPairs: 8192, inferPairs: 16384,
-		fastRows: 4, exactRows: 1, exactPaperCols: 32, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192}
+		fastRows: 4, exactRows: 1, exactPaperCols: 32, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192, netEpochs: 4}
 }
 
 // Run measures w stage by stage (see the package documentation). It
@@ -655,14 +656,16 @@ func (b *bencher) trainingCells() int64 {
 	return int64(math.Round(0.7 * float64(b.res.ValidCells)))
 }
 
-func (b *bencher) trainALAD(name string, arch alad.Arch, n int, note string) (*alad.Model, error) {
+func (b *bencher) trainALAD(name string, arch alad.Arch, n, epochs int, note string) (*alad.Model, error) {
 	x := b.trainRows(n)
 	d := b.ilr.D()
 	const batch = 128
 	rows := len(x) / d
-	cfg := alad.Config{Arch: arch, Epochs: 1, Batch: batch, SpectralNorm: true}
+	cfg := alad.Config{Arch: arch, Epochs: epochs, Batch: batch, SpectralNorm: true}
 	if w := min(warmRows, rows); w >= 2 {
-		if _, _, err := alad.Train(b.ctx, x[:w*d], d, cfg, warmRNG(), nil); err != nil {
+		warm := cfg
+		warm.Epochs = 1
+		if _, _, err := alad.Train(b.ctx, x[:w*d], d, warm, warmRNG(), nil); err != nil {
 			return nil, fmt.Errorf("bench: %s: %s warm-up: %w", b.w.Name, name, err)
 		}
 	}
@@ -674,7 +677,7 @@ func (b *bencher) trainALAD(name string, arch alad.Arch, n int, note string) (*a
 	if err != nil {
 		return nil, fmt.Errorf("bench: %s: %s: %w", b.w.Name, name, err)
 	}
-	done := int64(rows / min(batch, rows) * min(batch, rows)) // a partial last batch is dropped
+	done := int64(epochs * (rows / min(batch, rows) * min(batch, rows))) // a partial last batch is dropped
 	st := b.end(name, note, done, "samples", 2*float64(ALADTrainMACs(arch, d))*float64(done))
 	extrapolate(st, b.trainingCells())
 	return m, nil
@@ -683,8 +686,9 @@ func (b *bencher) trainALAD(name string, arch alad.Arch, n int, note string) (*a
 func (b *bencher) aladTrain() error {
 	n := b.sz.aladSamples
 	d := b.ilr.D()
-	m, err := b.trainALAD("alad train", alad.DefaultArch(), n,
-		fmt.Sprintf("one epoch of %d ilr rows (default widths, %d MACs/sample), batch 128, spectral norm, after an untimed 8-batch warm-up", n, ALADTrainMACs(alad.DefaultArch(), d)))
+	ep := b.sz.netEpochs
+	m, err := b.trainALAD("alad train", alad.DefaultArch(), n, ep,
+		fmt.Sprintf("%d epochs of %d ilr rows (default widths, %d MACs/sample), batch 128, spectral norm, after an untimed 8-batch warm-up", ep, n, ALADTrainMACs(alad.DefaultArch(), d)))
 	b.aladM = m
 	return err
 }
@@ -692,7 +696,7 @@ func (b *bencher) aladTrain() error {
 func (b *bencher) aladPaper() error {
 	n := b.sz.aladPaper
 	d := b.ilr.D()
-	_, err := b.trainALAD("alad train paper", alad.PaperArch(), n,
+	_, err := b.trainALAD("alad train paper", alad.PaperArch(), n, 1,
 		fmt.Sprintf("%d ilr rows of an epoch (paper widths, %d MACs/sample), batch 128, spectral norm, after an untimed 8-batch warm-up", n, ALADTrainMACs(alad.PaperArch(), d)))
 	return err
 }
@@ -739,7 +743,8 @@ func (b *bencher) vaeTrain() error {
 		}
 	}
 	b.begin()
-	m, _, err := vae.Train(b.ctx, x, d, vae.Config{Epochs: 1, Batch: batch}, b.rng, func(int, vae.Losses) error {
+	ep := b.sz.netEpochs
+	m, _, err := vae.Train(b.ctx, x, d, vae.Config{Epochs: ep, Batch: batch}, b.rng, func(int, vae.Losses) error {
 		b.mem.sample()
 		return nil
 	})
@@ -748,8 +753,8 @@ func (b *bencher) vaeTrain() error {
 	}
 	b.vaeM = m
 	macs := VAETrainMACs(m.Arch(), d)
-	st := b.end("vae train", fmt.Sprintf("one epoch of %d ilr rows (widths %v, latent %d; %d MACs/sample), batch 128, after an untimed 8-batch warm-up", rows, m.Arch().Hidden, m.Arch().Latent, macs),
-		int64(rows), "samples", 2*float64(macs)*float64(rows))
+	st := b.end("vae train", fmt.Sprintf("%d epochs of %d ilr rows (widths %v, latent %d; %d MACs/sample), batch 128, after an untimed 8-batch warm-up", ep, rows, m.Arch().Hidden, m.Arch().Latent, macs),
+		int64(ep*rows), "samples", 2*float64(macs)*float64(ep*rows))
 	extrapolate(st, b.trainingCells())
 	return nil
 }
