@@ -69,7 +69,7 @@ func TestBrowserUserStringsEscaped(t *testing.T) {
 
 	p.dropFile(xssName+".csv", smallSurvey(300, xssName))
 	p.waitText("#files", xssName+".csv", 10*time.Second)
-	p.run(chromedp.Click("#run", chromedp.ByID))
+	p.clickRun()
 	p.waitText("#stage", "done", 90*time.Second)
 	var report string
 	p.eval(`window.halo.result.report`, &report)
@@ -79,7 +79,8 @@ func TestBrowserUserStringsEscaped(t *testing.T) {
 	}
 
 	// The same string as an element name: the error names it.
-	p.run(chromedp.SetValue("#element", xssName, chromedp.ByID), chromedp.Click("#run", chromedp.ByID))
+	p.run(chromedp.SetValue("#element", xssName, chromedp.ByID))
+	p.clickRun()
 	msg := p.waitText("#error", "no element", 60*time.Second)
 	if want := "method element:" + xssName + `: no element "` + xssName + `" among Cu, Zn, Pb, As`; msg != want {
 		t.Errorf("error %q, want %q", msg, want)
@@ -115,8 +116,8 @@ func TestBrowserWorkerCrash(t *testing.T) {
 	// crash starts a long run (ALAD, 200 epochs), makes its worker die with
 	// the event js, and returns the error shown within 5 s ("" if none).
 	crash := func(p *page, js string) string {
-		p.run(chromedp.Click(`input[name=method][value=alad]`, chromedp.ByQuery), chromedp.SetValue("#epochs", "200", chromedp.ByID),
-			chromedp.Click("#run", chromedp.ByID))
+		p.run(chromedp.Click(`input[name=method][value=alad]`, chromedp.ByQuery), chromedp.SetValue("#epochs", "200", chromedp.ByID))
+		p.clickRun()
 		p.waitText("#stage", "train alad", 60*time.Second)
 		var started bool
 		p.eval(`(() => { const wk = window.halo.runWorker;
@@ -156,7 +157,7 @@ func TestBrowserWorkerCrash(t *testing.T) {
 	idle(p, "error event", mapSrc)
 
 	// A new run works.
-	p.run(chromedp.Click("#run", chromedp.ByID))
+	p.clickRun()
 	p.waitText("#stage", "done", 90*time.Second)
 	var errShown bool
 	p.eval(`!document.getElementById("error").hidden`, &errShown)
