@@ -84,10 +84,7 @@ func (op snOp) Do(inputs ...G.Value) (G.Value, error) {
 		return s.eff, nil
 	}
 	g, w := in[0], in[1]
-	var gw float32
-	for i, v := range g {
-		gw += v * w[i]
-	}
+	gw := blas32.Dot(g, w[:len(g)])
 	c := gw * inv * inv
 	// dw[i][j] = g[i][j]*inv - (c*v[i])*u[j]
 	cv := s.cv[:len(sn.v)]

@@ -99,14 +99,7 @@ func (s *specNorm) writeUV() {
 // It writes v and the new u and returns sigma = v^T W u = |W^T v|, the
 // estimate of the largest singular value of w.
 func powerIter(w []float32, rows, cols int, u, v []float32) float32 {
-	for i := 0; i < rows; i++ {
-		var s float32
-		row := w[i*cols : (i+1)*cols]
-		for j, uj := range u {
-			s += row[j] * uj
-		}
-		v[i] = s
-	}
+	blas32.DotRows(v, w, u, rows, cols, cols) // v = W u, four lanes per row
 	normalise(v)
 	blas32.WeightedColSums(u, w, v, rows, cols) // u = Wᵀv, summed over i in order
 	return normalise(u)

@@ -224,6 +224,45 @@ func WeightedColSumsStride(dst, a, wts []float32, rows, cols, ld int) {
 	}
 }
 
+// DotRows sets dst[r] to the dot product of row r of a (rows rows of cols
+// values, ld apart) and x, summed in four lanes: lane k adds a[r*ld+j]*x[j]
+// for the j < cols&^3 with j%4 = k, in order; the lanes are combined as
+// (l0+l1)+(l2+l3), then the last cols%4 products added in order. The same
+// bits natively and on the SIMD module, four lanes at a time.
+func DotRows(dst, a, x []float32, rows, cols, ld int) {
+	dst, x = dst[:rows], x[:cols]
+	if ld < cols || rows > 0 && (rows-1)*ld+cols > len(a) {
+		panic(fmt.Sprintf("blas32: DotRows: bad stride or a is too short: rows %d cols %d ld %d len %d", rows, cols, ld, len(a)))
+	}
+	j := dotRowsSIMD(dst, a, x, rows, cols, ld)
+	for r := range dst {
+		row := a[r*ld : r*ld+cols]
+		if j == 0 {
+			var l0, l1, l2, l3 float32
+			for i := 0; i+4 <= cols; i += 4 {
+				l0 += row[i] * x[i]
+				l1 += row[i+1] * x[i+1]
+				l2 += row[i+2] * x[i+2]
+				l3 += row[i+3] * x[i+3]
+			}
+			dst[r] = (l0 + l1) + (l2 + l3)
+		}
+		s := dst[r]
+		for i := cols &^ 3; i < cols; i++ {
+			s += row[i] * x[i]
+		}
+		dst[r] = s
+	}
+}
+
+// Dot is DotRows of one row: the dot product of a and b (of len(a)
+// values) in DotRows' order.
+func Dot(a, b []float32) float32 {
+	var d [1]float32
+	DotRows(d[:], a, b, 1, len(a), len(a))
+	return d[0]
+}
+
 // Rank1Sub sets dst[r*cols+j] = a[r*cols+j]*s - x[r]*y[j] for r < rows,
 // j < cols.
 func Rank1Sub(dst, a []float32, s float32, x, y []float32, rows, cols int) {

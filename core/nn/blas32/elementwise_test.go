@@ -94,3 +94,37 @@ func TestLeakyGradIsTheBranch(t *testing.T) {
 		}
 	}
 }
+
+// TestDotRows holds DotRows to float64 dot products and to its definition's
+// order on a case where the order shows.
+func TestDotRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	for _, g := range [][3]int{{1, 1, 1}, {2, 3, 5}, {4, 4, 4}, {7, 39, 41}, {3, 64, 64}, {5, 67, 70}} {
+		rows, cols, ld := g[0], g[1], g[2]
+		a, x := make([]float32, rows*ld), make([]float32, cols)
+		for i := range a {
+			a[i] = float32(rng.NormFloat64())
+		}
+		for i := range x {
+			x[i] = float32(rng.NormFloat64())
+		}
+		dst := make([]float32, rows)
+		DotRows(dst, a, x, rows, cols, ld)
+		for r := range rows {
+			var want float64
+			for j := range cols {
+				want += float64(a[r*ld+j]) * float64(x[j])
+			}
+			if math.Abs(float64(dst[r])-want) > 1e-5*float64(cols) {
+				t.Errorf("%v row %d: %v, float64 %v", g, r, dst[r], want)
+			}
+		}
+	}
+	// Lanes: l0 = 1 + 1 = 2, l1 = 1e8 - 1e8 = 0, so 2; summed in order
+	// the 1s would vanish into 1e8 (0).
+	a := []float32{1, 1e8, 0, 0, 1, -1e8, 0, 0}
+	x := []float32{1, 1, 1, 1, 1, 1, 1, 1}
+	if got := Dot(a, x); got != 2 {
+		t.Errorf("Dot = %v, want 2 (lane order)", got)
+	}
+}

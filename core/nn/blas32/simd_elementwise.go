@@ -55,6 +55,7 @@ const (
 	ewSplitMix                 // dropout mask from SplitMix64 draws (see SplitMixMask)
 	ewCol2im                   // see Col2imAdd
 	ewPackBT                   // packB's Trans case: dst[(jp*kb+p)*8+q] = a[(jp*8+q)*ld + p], jp < n/8, p < 4*rows (C1: kb*32)
+	ewDotRows                  // dst[r] = (l0+l1)+(l2+l3), l the lane sums of a[r*ld+j]*b[j], j < n, r < rows
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -80,6 +81,7 @@ const (
 	simdI64x2Add   = 206
 	simdI64x2Mul   = 213
 	simdI8x16Shuf  = 13
+	simdF32x4Lane  = 31         // f32x4.extract_lane
 	f32One         = 0x3f800000 // bits of 1.0
 )
 
@@ -467,6 +469,37 @@ func ewFunc() []byte {
 			w.raw(opI32Shl)
 			w.raw(opI32Add)
 			w.set(lS)
+		})
+	})
+
+	// DotRows: for each row: acc = 0; for i < end: acc += a[i]*b[i]
+	// (lane by lane, the product rounded, then the sum); dst[0] =
+	// (acc0+acc1)+(acc2+acc3); dst += 4; a += ld.
+	w.ifEq(lOp, ewDotRows, func() {
+		w.forDown(lR, lRows, func() {
+			w.v128zero()
+			w.set(vAcc)
+			w.forUp(lI, lEnd, 16, func() {
+				w.get(vAcc)
+				at(lA)
+				at(lB)
+				w.simd(simdF32x4Mul)
+				w.simd(simdF32x4Add)
+				w.set(vAcc)
+			})
+			w.get(lDst)
+			for _, l := range []int{0, 1, -1, 2, 3, -1, -1} { // -1: f32.add
+				if l < 0 {
+					w.raw(opF32Add)
+					continue
+				}
+				w.get(vAcc)
+				w.simd(simdF32x4Lane)
+				w.b = append(w.b, byte(l))
+			}
+			w.load(opF32Store, 2, 0)
+			w.step(lDst, opI32Add, 4)
+			w.addLocal(lA, lLd)
 		})
 	})
 

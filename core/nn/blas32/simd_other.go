@@ -36,6 +36,7 @@ func packBTSIMD(dst, b []float32, ldb int, p0, kb, j0, nb int) (npan, kb4 int) {
 
 func ewSIMD(op, n int, dst, a, b, z []float32, s ...float32) int                   { return 0 }
 func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols, ld int) int           { return 0 }
+func dotRowsSIMD(dst, a, x []float32, rows, cols, ld int) int                      { return 0 }
 func rank1SubSIMD(dst, a []float32, s float32, x, y []float32, rows, cols int) int { return 0 }
 
 func bnSIMD(op, rows, cols int, dst, a, b, z []float32, cv [4][]float32, s float32) int { return 0 }

@@ -332,6 +332,21 @@ func colSumsWSIMD(op int, dst, a, wts []float32, rows, cols, ld int) int {
 	return n
 }
 
+// dotRowsSIMD writes DotRows' lane-combined sums over the first cols&^3
+// columns of each row into dst and returns that number of columns.
+func dotRowsSIMD(dst, a, x []float32, rows, cols, ld int) int {
+	n := cols &^ 3
+	if !simd.on || n == 0 || rows*n < ewMin || rows <= 0 {
+		return 0
+	}
+	q := ewArgs{epOp: ewDotRows, epN: int32(n), epRows: int32(rows), epLd: int32(ld)}
+	q.ptr(epDst, dst)
+	q.ptr(epA, a)
+	q.ptr(epB, x)
+	q.run()
+	return n
+}
+
 // rank1SubSIMD does Rank1Sub's first cols&^3 columns and returns their
 // number.
 func rank1SubSIMD(dst, a []float32, s float32, x, y []float32, rows, cols int) int {

@@ -176,6 +176,13 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 			})
 		}
 	}
+	// DotRows at widths around the lane width, rows ld apart.
+	for _, g := range [][2]int{{1, 64}, {1, 67}, {3, 39}, {16, 32}, {64, 39}, {39, 64}, {5, 3}, {128, 8}} {
+		r, c := g[0], g[1]
+		ld := c + 2
+		a, x := fill(r*ld), fill(c)
+		both(fmt.Sprintf("DotRows %dx%d", r, c), fill(r), func(d []float32) { DotRows(d, a, x, r, c, ld) })
+	}
 	// packB, NoTrans and Trans, at depths and widths around the panel and
 	// lane sizes, from an offset block of a wider matrix.
 	for _, g := range [][2]int{{1, 8}, {4, 8}, {5, 16}, {7, 17}, {12, 24}, {39, 64}, {64, 39}, {33, 9}} {
