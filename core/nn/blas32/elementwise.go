@@ -174,6 +174,15 @@ func Scale(dst, a []float32, s float32) {
 	}
 }
 
+// Add sets dst[i] = a[i] + b[i] (len(a) values).
+func Add(dst, a, b []float32) {
+	dst, b = dst[:len(a)], b[:len(a)]
+	i := ewSIMD(ewAdd, len(a), dst, a, b, nil)
+	for j, v := range a[i:] {
+		dst[i+j] = v + b[i+j]
+	}
+}
+
 // EMA folds w into the moving average e: e[i] = decay*e[i] + (1-decay)*w[i].
 func EMA(e, w []float32, decay float32) {
 	e = e[:len(w)]

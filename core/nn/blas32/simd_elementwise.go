@@ -56,6 +56,7 @@ const (
 	ewCol2im                   // see Col2imAdd
 	ewPackBT                   // packB's Trans case: dst[(jp*kb+p)*8+q] = a[(jp*8+q)*ld + p], jp < n/8, p < 4*rows (C1: kb*32)
 	ewDotRows                  // dst[r] = (l0+l1)+(l2+l3), l the lane sums of a[r*ld+j]*b[j], j < n, r < rows
+	ewAdd                      // dst = a + b
 )
 
 // More opcodes (WebAssembly SIMD).
@@ -223,6 +224,7 @@ func ewFunc() []byte {
 	each(ewGradLeaky, nil, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul) })
 	each(ewGradLeakyMask, nil, func() { at(lA); factor(lZ); w.simd(simdF32x4Mul); times(lB) })
 	each(ewScale, nil, func() { at(lA); w.get(vSlope); w.simd(simdF32x4Mul) })
+	each(ewAdd, nil, func() { at(lA); at(lB); w.simd(simdF32x4Add) })
 	// EMA: dst = s*dst + s2*a
 	each(ewEMA, nil, func() {
 		w.get(vSlope)

@@ -252,6 +252,7 @@ func TestElementwiseSIMDBitIdentical(t *testing.T) {
 			v[i] = float32(math.Abs(float64(v[i])))
 		}
 		both(fmt.Sprintf("Scale n=%d", n), fill(n), func(d []float32) { Scale(d, a, 1.7) })
+		both(fmt.Sprintf("Add n=%d", n), fill(n), func(d []float32) { Add(d, a, g) })
 		both(fmt.Sprintf("EMA n=%d", n), a, func(d []float32) { EMA(d, g, 0.999) })
 		both(fmt.Sprintf("MomentumStep n=%d", n), concat3(a, g, m), func(d []float32) {
 			MomentumStep(d[:n], d[n:2*n], d[2*n:], 0.01, 0.9)
