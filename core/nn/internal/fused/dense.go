@@ -105,6 +105,7 @@ type denseState struct {
 	mask      []float32 // nil: no dropout
 	slope     float32   // LReLU's
 	z         []float32
+	dot       []float32 // out == 1: the rows' dot products of one part
 	y, dz, dw *tensor.Dense
 	db        *tensor.Dense
 	dx        []*tensor.Dense
@@ -138,6 +139,9 @@ func newDenseState(id, batch int, ins []int, out int, act Activation, slope floa
 		rows += n
 	}
 	s.z = make([]float32, batch*out)
+	if out == 1 {
+		s.dot = make([]float32, batch)
+	}
 	s.y = tensor.New(tensor.WithShape(batch, out), tensor.Of(tensor.Float32))
 	s.dz = tensor.New(tensor.WithShape(batch, out), tensor.Of(tensor.Float32))
 	s.dw = tensor.New(tensor.WithShape(rows, out), tensor.Of(tensor.Float32))
@@ -236,7 +240,21 @@ func (op denseOp) Do(inputs ...G.Value) (G.Value, error) {
 		}
 		off := 0
 		for i, k := range s.ins {
-			bl.Sgemm(blas.NoTrans, blas.NoTrans, n, out, k, 1, in[i], k, w[off*out:(off+k)*out], out, beta, z, out)
+			if out == 1 {
+				// A logit unit: each row's dot product with w, in
+				// blas32.DotRows' four lanes (a sequential sum per row
+				// in the matrix-vector product).
+				blas32.DotRows(s.dot, in[i], w[off:off+k], n, k, k)
+				for r, v := range s.dot {
+					if beta == 0 {
+						z[r] = v
+					} else {
+						z[r] += v
+					}
+				}
+			} else {
+				bl.Sgemm(blas.NoTrans, blas.NoTrans, n, out, k, 1, in[i], k, w[off*out:(off+k)*out], out, beta, z, out)
+			}
 			off += k
 			beta = 1
 		}
