@@ -54,16 +54,6 @@ func newCE(l *G.Node, y int) (*G.Node, error) {
 	return G.ApplyOp(ceOp{st: st}, l)
 }
 
-func softplus32(x float32) float32 {
-	if x < -103 {
-		return 0
-	}
-	if x > 14 {
-		return x
-	}
-	return float32(math.Log1p(math.Exp(float64(x))))
-}
-
 func (op ceOp) Arity() int {
 	if op.grad {
 		return 2
@@ -97,7 +87,7 @@ func (op ceOp) Do(inputs ...G.Value) (G.Value, error) {
 	if !op.grad {
 		var sum float32
 		for _, v := range l {
-			sum += softplus32(s.sign * v)
+			sum += fused.Softplus32(s.sign * v)
 		}
 		*s.loss = G.F32(sum / float32(s.n))
 		return s.loss, nil

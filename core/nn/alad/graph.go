@@ -2,7 +2,6 @@ package alad
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	G "gorgonia.org/gorgonia"
@@ -407,14 +406,4 @@ func (s *step) run(rng *rand.Rand) error {
 	return nil
 }
 
-func (s *step) lossValue(i int) float64 {
-	switch v := s.vm.Value(s.loss[i]).(type) {
-	case *G.F32:
-		return float64(*v) // without Data, which boxes the float32
-	case nil:
-		return math.NaN()
-	default:
-		f, _ := v.Data().(float32)
-		return float64(f)
-	}
-}
+func (s *step) lossValue(i int) float64 { return fused.Scalar(s.vm.Value(s.loss[i])) }

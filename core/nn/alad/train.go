@@ -97,27 +97,14 @@ func Train(ctx context.Context, x []float32, d int, cfg Config, rng *rand.Rand, 
 			for k, r := range perm[bi*batch : (bi+1)*batch] {
 				copy(xb[k*d:(k+1)*d], x[r*d:(r+1)*d])
 			}
-			nt.powerStep()
-			if err := dis.run(rng); err != nil {
+			l, bad, err := trainStep(nt, dis, ge, rng)
+			if err != nil {
 				return export(), hist, err
 			}
-			l := Losses{Dxz: dis.lossValue(0), Dxx: dis.lossValue(1), Dzz: dis.lossValue(2)}
-			if !finite(l.Dxz, l.Dxx, l.Dzz) || !gradsFinite(dis.grads) {
-				hist.StopReason = fmt.Sprintf("non-finite discriminator loss or gradient in epoch %d, batch %d", ep, bi+1)
-				return export(), hist, fmt.Errorf("%w in epoch %d, batch %d (discriminator step); kept the averaged weights of the last good step: lower LR or check the input scaling", ErrNotFinite, ep, bi+1)
+			if bad != "" {
+				hist.StopReason = fmt.Sprintf("non-finite %s loss or gradient in epoch %d, batch %d", bad, ep, bi+1)
+				return export(), hist, fmt.Errorf("%w in epoch %d, batch %d (%s step); kept the averaged weights of the last good step: lower LR or check the input scaling", ErrNotFinite, ep, bi+1, bad)
 			}
-			dis.opt.step(dis.grads)
-
-			nt.powerStep()
-			if err := ge.run(rng); err != nil {
-				return export(), hist, err
-			}
-			l.G, l.E = ge.lossValue(0), ge.lossValue(1)
-			if !finite(l.G, l.E) || !gradsFinite(ge.grads) {
-				hist.StopReason = fmt.Sprintf("non-finite generator/encoder loss or gradient in epoch %d, batch %d", ep, bi+1)
-				return export(), hist, fmt.Errorf("%w in epoch %d, batch %d (generator/encoder step); kept the averaged weights of the last good step: lower LR or check the input scaling", ErrNotFinite, ep, bi+1)
-			}
-			ge.opt.step(ge.grads)
 			if cfg.EMA > 0 {
 				emaUpdate(all, decay)
 				emaSteps++
@@ -271,4 +258,32 @@ func ranks(x []float32) []float64 {
 		i = j + 1
 	}
 	return r
+}
+
+// trainStep runs the discriminator step and then the generator/encoder step
+// on the batch the graphs read, each after a power iteration of the
+// spectral norms. bad names the step ("discriminator" or
+// "generator/encoder") whose losses or gradients were not finite; that
+// step's weights are left as they were, and the other step does not run.
+func trainStep(nt *nets, dis, ge *step, rng *rand.Rand) (l Losses, bad string, err error) {
+	nt.powerStep()
+	if err := dis.run(rng); err != nil {
+		return l, "", err
+	}
+	l = Losses{Dxz: dis.lossValue(0), Dxx: dis.lossValue(1), Dzz: dis.lossValue(2)}
+	if !finite(l.Dxz, l.Dxx, l.Dzz) || !gradsFinite(dis.grads) {
+		return l, "discriminator", nil
+	}
+	dis.opt.step(dis.grads)
+
+	nt.powerStep()
+	if err := ge.run(rng); err != nil {
+		return l, "", err
+	}
+	l.G, l.E = ge.lossValue(0), ge.lossValue(1)
+	if !finite(l.G, l.E) || !gradsFinite(ge.grads) {
+		return l, "generator/encoder", nil
+	}
+	ge.opt.step(ge.grads)
+	return l, "", nil
 }

@@ -115,6 +115,7 @@ func BenchmarkTrainStep(b *testing.B) {
 					const batch = 128
 					rng := rand.New(rand.NewPCG(3, 4))
 					m := randomModel(a.arch, benchD, rng)
+					var step func()
 					if impl == "train" {
 						// Train's own step: the graph on tape.Machine, the
 						// solver on blas32.MomentumStep.
@@ -132,52 +133,13 @@ func BenchmarkTrainStep(b *testing.B) {
 							idx[i], p.Y[i] = i, float32(i%2)
 						}
 						tr.fill(p, idx)
-						step := func() {
+						step = func() {
 							if _, err := tr.step(); err != nil {
 								b.Fatal(err)
 							}
 						}
-						step()
-						referenceGFLOPS()
-						b.ReportAllocs()
-						b.ResetTimer()
-						cpu := cpuTime()
-						for b.Loop() {
-							step()
-						}
-						reportRate(b, batch*b.N, 6*float64(m.MACs()), cpuTime()-cpu)
-						return
-					}
-					var (
-						g      *gorgonia.ExprGraph
-						params gorgonia.Nodes
-					)
-					if impl == "convop" {
-						net, err := newGraphNet(m, batch, true)
-						if err != nil {
-							b.Fatal(err)
-						}
-						copy(net.xv, randomDiffs(rng, batch, benchD))
-						for i := range net.yv {
-							net.yv[i] = float32(i % 2)
-							net.wv[i] = 1.0 / batch
-						}
-						g, params = net.g, net.params
 					} else {
-						g, params = conv2dTrainGraph(b, m, batch, rng)
-					}
-					vm := gorgonia.NewTapeMachine(g, gorgonia.BindDualValues(params...))
-					defer vm.Close()
-					solver := gorgonia.NewMomentum(gorgonia.WithLearnRate(1e-4), gorgonia.WithMomentum(0.9))
-					grads := gorgonia.NodesToValueGrads(params)
-					step := func() {
-						if err := vm.RunAll(); err != nil {
-							b.Fatal(err)
-						}
-						if err := solver.Step(grads); err != nil {
-							b.Fatal(err)
-						}
-						vm.Reset()
+						step = gorgoniaStep(b, impl, m, batch, rng)
 					}
 					step()
 					referenceGFLOPS()
@@ -191,6 +153,43 @@ func BenchmarkTrainStep(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// gorgoniaStep returns one SGD step of m on gorgonia's TapeMachine and
+// solver: this package's graph (convop) or the Conv2d one (conv2d), on a
+// batch of random pairs. The machine closes when b ends.
+func gorgoniaStep(b *testing.B, impl string, m *Model, batch int, rng *rand.Rand) func() {
+	var (
+		g      *gorgonia.ExprGraph
+		params gorgonia.Nodes
+	)
+	if impl == "convop" {
+		net, err := newGraphNet(m, batch, true)
+		if err != nil {
+			b.Fatal(err)
+		}
+		copy(net.xv, randomDiffs(rng, batch, benchD))
+		for i := range net.yv {
+			net.yv[i] = float32(i % 2)
+			net.wv[i] = 1 / float32(batch)
+		}
+		g, params = net.g, net.params
+	} else {
+		g, params = conv2dTrainGraph(b, m, batch, rng)
+	}
+	vm := gorgonia.NewTapeMachine(g, gorgonia.BindDualValues(params...))
+	b.Cleanup(func() { vm.Close() })
+	solver := gorgonia.NewMomentum(gorgonia.WithLearnRate(1e-4), gorgonia.WithMomentum(0.9))
+	grads := gorgonia.NodesToValueGrads(params)
+	return func() {
+		if err := vm.RunAll(); err != nil {
+			b.Fatal(err)
+		}
+		if err := solver.Step(grads); err != nil {
+			b.Fatal(err)
+		}
+		vm.Reset()
 	}
 }
 

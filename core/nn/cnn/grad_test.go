@@ -129,7 +129,14 @@ func TestStride1InPlace(t *testing.T) {
 		}
 		return out
 	}
-	ref, got := run(true), run(false)
+	sameOutputs(t, run(true), run(false), "0: logits, then parameter gradients", "im2col", "in place")
+}
+
+// sameOutputs fails t unless every output of got is within 1e-5 of the
+// largest magnitude of ref's (none all zero); what names the outputs,
+// refName and gotName the two runs.
+func sameOutputs(t *testing.T, ref, got [][]float32, what, refName, gotName string) {
+	t.Helper()
 	for i := range ref {
 		var scale float64
 		for _, v := range ref[i] {
@@ -140,7 +147,7 @@ func TestStride1InPlace(t *testing.T) {
 		}
 		for j, v := range ref[i] {
 			if e := math.Abs(float64(v - got[i][j])); !(e <= 1e-5*scale) {
-				t.Fatalf("output %d (0: logits, then parameter gradients) [%d]: im2col %v, in place %v", i, j, v, got[i][j])
+				t.Fatalf("output %d (%s) [%d]: %s %v, %s %v", i, what, j, refName, v, gotName, got[i][j])
 			}
 		}
 	}

@@ -287,25 +287,14 @@ func (op bceOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 		if v >= 0 {
 			m = 1
 		}
-		t := (v*m - v*y[b]) + softplus32(-math32.Abs(v))
+		t := (v*m - v*y[b]) + fused.Softplus32(-math32.Abs(v))
 		sum += t * w[b]
 	}
 	*s.cost = gorgonia.F32(sum)
 	return s.cost, nil
 }
 
-// softplus32 and sigmoid32 are gorgonia's float32 softplus and sigmoid
-// (v0.9.18, math.go and math_nooptim.go).
-func softplus32(x float32) float32 {
-	if x < -103 {
-		return 0
-	}
-	if x > 14 {
-		return x
-	}
-	return float32(math.Log1p(math.Exp(float64(x))))
-}
-
+// sigmoid32 is gorgonia's float32 sigmoid (v0.9.18, math_nooptim.go).
 func sigmoid32(x float32) float32 {
 	if x < -88 {
 		return 0

@@ -3,7 +3,6 @@ package cnn
 import (
 	"bytes"
 	"context"
-	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -16,20 +15,10 @@ import (
 // TapeMachine (a partial last batch included): the weights and the losses
 // must agree bit for bit.
 func TestTapeMatchesGorgonia(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	tr := toyPairs(rng, 200, 8)
 	train := func(c func(*gorgonia.ExprGraph) (tape.Runner, error)) ([]byte, History) {
 		defer func(old func(*gorgonia.ExprGraph) (tape.Runner, error)) { compile = old }(compile)
 		compile = c
-		m, h, err := Train(context.Background(), tr, Pairs{D: 8}, TrainConfig{Arch: tinyArch(), Epochs: 2, Batch: 32}, rand.New(rand.NewPCG(3, 4)), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := m.MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b, h
+		return trainToy(t, 2)
 	}
 	got, hg := train(tape.Compile)
 	want, hw := train(tape.Reference)
@@ -101,21 +90,7 @@ func TestFusedHeadMatchesGorgonia(t *testing.T) {
 		}
 		return out
 	}
-	ref, got := run(false), run(true)
-	for i := range ref {
-		var scale float64
-		for _, v := range ref[i] {
-			scale = math.Max(scale, math.Abs(float64(v)))
-		}
-		if !(scale > 0) {
-			t.Fatalf("output %d is all zero", i)
-		}
-		for j, v := range ref[i] {
-			if e := math.Abs(float64(v - got[i][j])); !(e <= 1e-5*scale) {
-				t.Fatalf("output %d (0 logits, 1 loss, then parameter gradients) [%d]: gorgonia %v, fused %v", i, j, v, got[i][j])
-			}
-		}
-	}
+	sameOutputs(t, run(false), run(true), "0 logits, 1 loss, then parameter gradients", "gorgonia", "fused")
 }
 
 // TestFusedHeadBitIdentical trains with the fused head and loss and with
@@ -123,19 +98,9 @@ func TestFusedHeadMatchesGorgonia(t *testing.T) {
 // weights and the losses must agree bit for bit.
 func TestFusedHeadBitIdentical(t *testing.T) {
 	defer func() { fusedHead = true }()
-	rng := rand.New(rand.NewPCG(1, 2))
-	tr := toyPairs(rng, 200, 8)
 	train := func(f bool) ([]byte, History) {
 		fusedHead = f
-		m, h, err := Train(context.Background(), tr, Pairs{D: 8}, TrainConfig{Arch: tinyArch(), Epochs: 3, Batch: 32}, rand.New(rand.NewPCG(3, 4)), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := m.MarshalBinary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b, h
+		return trainToy(t, 3)
 	}
 	got, hg := train(true)
 	want, hw := train(false)
@@ -147,4 +112,21 @@ func TestFusedHeadBitIdentical(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Error("the weights trained with the fused head differ from gorgonia's formulation")
 	}
+}
+
+// trainToy trains the tiny network on 200 toy pairs (batches of 32, so a
+// partial last batch) for epochs from a fixed seed and returns the encoded
+// weights and the history.
+func trainToy(t *testing.T, epochs int) ([]byte, History) {
+	t.Helper()
+	tr := toyPairs(rand.New(rand.NewPCG(1, 2)), 200, 8)
+	m, h, err := Train(context.Background(), tr, Pairs{D: 8}, TrainConfig{Arch: tinyArch(), Epochs: epochs, Batch: 32}, rand.New(rand.NewPCG(3, 4)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, h
 }

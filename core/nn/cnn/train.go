@@ -7,9 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gorgonia.org/gorgonia"
-
 	"halo/core/nn/blas32"
+	"halo/core/nn/internal/fused"
 	"halo/core/nn/internal/tape"
 )
 
@@ -249,8 +248,7 @@ var compile = tape.Compile
 type trainer struct {
 	net     *graphNet
 	vm      tape.Runner
-	gnodes  []*gorgonia.Node // the gradients of net.params
-	w       [][]float32      // net.params' values
+	w       [][]float32 // net.params' values
 	vel     [][]float32
 	good    [][]float32 // the parameters that last gave a finite batch loss
 	lr, mom float32
@@ -261,7 +259,7 @@ func newTrainer(net *graphNet, lr, mom float32) (*trainer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cnn: compiling the training graph: %w", err)
 	}
-	t := &trainer{net: net, vm: vm, gnodes: net.grads, lr: lr, mom: mom}
+	t := &trainer{net: net, vm: vm, lr: lr, mom: mom}
 	for _, p := range net.params {
 		w := f32(p.Value())
 		t.w = append(t.w, w)
@@ -299,23 +297,13 @@ func (t *trainer) step() (float64, error) {
 	if err := t.vm.Run(); err != nil {
 		return 0, fmt.Errorf("cnn: training step: %w", err)
 	}
-	var loss float64
-	switch v := t.vm.Value(t.net.cost).(type) {
-	case *gorgonia.F32:
-		loss = float64(*v) // without Data, which boxes the float32
-	default:
-		f, ok := v.Data().(float32)
-		if !ok {
-			return 0, fmt.Errorf("cnn: the loss is a %T", v)
-		}
-		loss = float64(f)
-	}
+	loss := fused.Scalar(t.vm.Value(t.net.cost))
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return loss, nil
 	}
 	for i, w := range t.w {
 		copy(t.good[i], w)
-		g := f32(t.vm.Value(t.gnodes[i]))
+		g := f32(t.vm.Value(t.net.grads[i]))
 		if len(g) != len(w) {
 			return 0, fmt.Errorf("cnn: parameter %s: %d weights, %d gradients", t.net.params[i].Name(), len(w), len(g))
 		}

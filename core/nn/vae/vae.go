@@ -325,7 +325,7 @@ func (gr *graph) run(rng *rand.Rand) (rec, kl float64, ok bool, err error) {
 	if gr.loss != nil {
 		rec, kl = float64(gr.loss.recon), float64(gr.loss.kl)
 	} else {
-		rec, kl = scalar(gr.vm.Value(gr.recon)), scalar(gr.vm.Value(gr.kl))
+		rec, kl = fused.Scalar(gr.vm.Value(gr.recon)), fused.Scalar(gr.vm.Value(gr.kl))
 	}
 	ok = !math.IsNaN(rec+kl) && !math.IsInf(rec+kl, 0)
 	for i, n := range gr.gnodes {
@@ -340,22 +340,6 @@ func (gr *graph) run(rng *rand.Rand) (rec, kl float64, ok bool, err error) {
 		}
 	}
 	return rec, kl, ok, nil
-}
-
-// scalar reads a float32 scalar value (without Data, which boxes it).
-func scalar(v G.Value) float64 {
-	switch v := v.(type) {
-	case *G.F32:
-		return float64(*v)
-	case nil:
-		return math.NaN()
-	default:
-		f, ok := v.Data().(float32)
-		if !ok {
-			return math.NaN()
-		}
-		return float64(f)
-	}
 }
 
 // Train trains the VAE on the n = len(x)/d rows of x (row-major,

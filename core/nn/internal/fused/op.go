@@ -3,6 +3,7 @@ package fused
 import (
 	"fmt"
 	"hash/fnv"
+	"math"
 	"sync/atomic"
 
 	"github.com/chewxy/hm"
@@ -53,4 +54,34 @@ func Args[Op fmt.Stringer](buf *[MaxArgs][]float32, op Op, arity int, inputs []G
 		}
 	}
 	return in, nil
+}
+
+// Softplus32 is gorgonia's float32 softplus (v0.9.18, math.go):
+// log(1 + e**x) in float64, rounded, 0 below -103 and x above 14. The ops
+// that replace gorgonia's softplus nodes use it to keep their bits.
+func Softplus32(x float32) float32 {
+	if x < -103 {
+		return 0
+	}
+	if x > 14 {
+		return x
+	}
+	return float32(math.Log1p(math.Exp(float64(x))))
+}
+
+// Scalar reads a float32 scalar value (a loss) without Data, which boxes
+// the float32 on every call; NaN if v is nil or not a float32.
+func Scalar(v G.Value) float64 {
+	switch v := v.(type) {
+	case *G.F32:
+		return float64(*v)
+	case nil:
+		return math.NaN()
+	default:
+		f, ok := v.Data().(float32)
+		if !ok {
+			return math.NaN()
+		}
+		return float64(f)
+	}
 }
