@@ -52,6 +52,44 @@ document.addEventListener('mouseleave', () => {
   if (receive) receive({ type: 'leave' });
 });
 
+// Animation frames only while the map has work. Ebiten, in
+// FPSModeVsyncOffMinimum, updates on input and on ScheduleFrame, but it still
+// asks for an animation frame 60 times a second and wakes the Go program for
+// each: with the map idle, Chromium took 6.1-10.0% of a core that the
+// compute workers share, 1.0-1.5% with the gate (BenchmarkBrowserIdleMap).
+// After the Go side first calls haloViewer.wake() (it does with every
+// ScheduleFrame, see wasm/ui), this gate passes Ebiten's requests on for two
+// frames after each wake() or resize and otherwise parks the last request
+// until the next one.
+const nativeFrame = window.requestAnimationFrame.bind(window);
+let gated = false; // open until the Go side is up and calls wake()
+let frames = 0;
+let parked = null;
+window.requestAnimationFrame = (cb) => {
+  if (!gated || frames > 0) {
+    frames--;
+    return nativeFrame(cb);
+  }
+  parked = cb;
+  return 0;
+};
+function wake() {
+  gated = true;
+  frames = 2;
+  if (parked) {
+    const cb = parked;
+    parked = null;
+    frames--;
+    nativeFrame(cb);
+  }
+}
+globalThis.haloViewer.wake = wake;
+window.addEventListener('resize', wake);
+
+// The viewer takes no gamepad input. Once a page asks for gamepads,
+// Chromium polls them 60 times a second in its browser process.
+if (navigator.getGamepads) navigator.getGamepads = () => [];
+
 const go = new Go();
 WebAssembly.instantiateStreaming(fetch('../build/ui.wasm'), go.importObject)
   .then((r) => go.run(r.instance))

@@ -185,7 +185,7 @@ func (g *game) Update() error {
 	g.input()
 	g.repaint()
 	if g.redraw || g.seqDrawn > g.seqPosted {
-		ebiten.ScheduleFrame() // a frame to draw, or a drawn message to post
+		scheduleFrame() // a frame to draw, or a drawn message to post
 	}
 	return nil
 }
@@ -528,7 +528,7 @@ func (g *game) Draw(screen *ebiten.Image) {
 func (g *game) markDrawn() {
 	if g.seqWanted > g.seqDrawn {
 		g.seqDrawn = g.seqWanted
-		ebiten.ScheduleFrame() // the next Update posts the drawn message
+		scheduleFrame() // the next Update posts the drawn message
 	}
 }
 

@@ -32,17 +32,20 @@ func main() {
 	ebiten.SetScreenClearedEveryFrame(false)
 	// Update and Draw only on input, on a message of the page and while
 	// the game has work left (ScheduleFrame), not 60 times a second: the
-	// page's main thread shares the cores with the compute workers. With
-	// the demo's map idle in headless Chromium, all of Chromium's processes
-	// take 6.1-7.2% of a core against 7.5-7.9% at 60 ticks a second
-	// (BenchmarkBrowserIdleMap). FPSModeVsyncOffMinimum is deprecated (since v2.5, for SetScreenClearedEveryFrame(false), which
-	// saves the drawing but still runs Update every tick) and the only way
-	// to stop the ticks. A slow heartbeat catches any change this misses
-	// (a resize the browser reports late).
+	// page's main thread shares the cores with the compute workers.
+	// FPSModeVsyncOffMinimum is deprecated (since v2.5, for
+	// SetScreenClearedEveryFrame(false), which saves the drawing but still
+	// runs Update every tick) and the only way to stop the ticks. Ebiten
+	// still asks for every animation frame, so web/viewer.js gates those
+	// requests: scheduleFrame opens the gate. A slow heartbeat catches any
+	// change this misses. With the demo's map idle in headless Chromium,
+	// all of Chromium's processes take 1.0-1.5% of a core (6.1-10.0%
+	// without the gate, 7.5-7.9% at 60 ticks a second;
+	// BenchmarkBrowserIdleMap).
 	ebiten.SetFPSMode(ebiten.FPSModeVsyncOffMinimum)
 	go func() {
-		for range time.Tick(250 * time.Millisecond) {
-			ebiten.ScheduleFrame()
+		for range time.Tick(time.Second) {
+			scheduleFrame()
 		}
 	}()
 	if err := ebiten.RunGame(g); err != nil {
@@ -67,8 +70,17 @@ func (b *inbox) put(m message) {
 	case b.notify <- struct{}{}:
 	default:
 	}
-	ebiten.ScheduleFrame()
+	scheduleFrame()
 }
+
+// scheduleFrame asks Ebiten for a frame (ebiten.ScheduleFrame) and opens
+// the page's frame gate for it (web/viewer.js).
+func scheduleFrame() {
+	ebiten.ScheduleFrame()
+	wakeFrames.Invoke()
+}
+
+var wakeFrames = js.Global().Get("haloViewer").Get("wake")
 
 func (b *inbox) take() []message {
 	b.mu.Lock()
