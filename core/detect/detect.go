@@ -127,7 +127,17 @@ func Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, sc PairScorer, o
 	if dst == nil || dst.Cols != s.Cols || dst.Rows != s.Rows || len(dst.Data) != s.Len() {
 		panic("detect: destination size mismatch")
 	}
-	return run(ctx, []*grid.Grid{dst}, s, sc, [][2]int{{o.Inner, o.Outer}}, o, progress)
+	return run(ctx, []*grid.Grid{dst}, s, sc, nil, &o, progress)
+}
+
+// run scores the detection's rows as one chunk and merges it into dst.
+func run(ctx context.Context, dst []*grid.Grid, s *grid.Stack, sc PairScorer, windows [][2]int, o *Options, progress func(done, total int) error) error {
+	d := NewDetector(s, sc, windows, o)
+	part, err := d.Score(ctx, [2]int{d.x.from, d.x.to}, progress)
+	if err != nil {
+		return err
+	}
+	return Merge(dst, s, windows, o, []*Part{part})
 }
 
 // Sweep computes the score maps of several (inner, outer) window pairs with
@@ -139,12 +149,15 @@ func Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, sc PairScorer, o
 // everything else is as in Detect. The maps are returned in the order of
 // windows, NaN outside the row range.
 func Sweep(ctx context.Context, s *grid.Stack, sc PairScorer, windows [][2]int, opt *Options, progress func(done, total int) error) ([]*grid.Grid, error) {
+	if len(windows) == 0 {
+		panic("detect: no windows")
+	}
 	o := opt.defaults()
 	dst := make([]*grid.Grid, len(windows))
 	for i := range dst {
 		dst[i] = grid.New(s.Geom)
 	}
-	if err := run(ctx, dst, s, sc, windows, o, progress); err != nil {
+	if err := run(ctx, dst, s, sc, windows, &o, progress); err != nil {
 		return nil, err
 	}
 	return dst, nil
@@ -170,16 +183,11 @@ func RingPairs(s *grid.Stack, windows [][2]int, opt *Options) int {
 }
 
 func cost(s *grid.Stack, windows [][2]int, opt *Options) (evals, uses int) {
-	o := opt.defaults()
-	if windows == nil {
-		windows = [][2]int{{o.Inner, o.Outer}}
-	}
-	from, to := rowRange(o, s.Geom)
-	p := newPlan(windows, o.RingStep, o.ShellScale)
-	mask := s.Mask()
-	x := newRingRun(s, nil, mask, p, from, to, 1)
-	for t := from * s.Cols; t < to*s.Cols; t++ {
-		if mask[t] {
+	d := NewDetector(s, nil, windows, opt)
+	x := d.x
+	x.chunk(x.from, x.to)
+	for t := x.from * s.Cols; t < x.to*s.Cols; t++ {
+		if x.mask[t] {
 			evals += x.walk(t, func(_ int, a, b int32) {
 				if a >= 0 {
 					uses++

@@ -41,7 +41,12 @@ import (
 // and from any Sweep that contains it.
 const minShare = 0.5
 
-// ringRun holds the state of one run over the rows [from, to).
+// ringRun holds the state of one detection (the rows [from, to) of the
+// grid, windows and options fixed) that scores chunks of its rows one after
+// the other: per worker, the ring geometry, the fast mode's per-centre plan
+// (made once per row, when a chunk first needs it) and the batch buffers.
+// The accumulators of the chunk being scored cover its rows [a, end): its
+// own and those its forward pairs reach below it (maxR rows, at most to).
 type ringRun struct {
 	s     *grid.Stack
 	sc    PairScorer
@@ -49,8 +54,10 @@ type ringRun struct {
 	p     *plan
 	fwd   [][]offset // per shell: the forward half of its offsets
 	back  [][]offset // per shell: the backward half with dr < 0
-	from  int
+	from  int        // the detection's rows
 	to    int
+	a     int     // the chunk's first row
+	end   int     // the first row after the chunk's accumulators
 	scale float64 // fixed-point scale of a score: 2^k
 	d     int
 	ns    int
@@ -60,18 +67,20 @@ type ringRun struct {
 	ownA   []int32 // accumulator of the centre of each pair in buf, or -1
 	ownB   []int32 // accumulator of the partner, or -1
 	n      int
-	sum    []int64 // per centre of the range and shell: scores x scale
+	sum    []int64 // per cell of the chunk's rows [a, end) and shell: scores x scale
 	cnt    []int32 // pairs added
 	pairs  int64   // network evaluations so far
 
-	// Fast mode: per shell the multiplier m of the lattice; per centre of
-	// the range and shell whether the shell is scored in full, and its
-	// valid cells (the weight of a sampled shell's mean).
-	fast  bool
-	mult  []int
-	full  []bool
-	nv    []int32
-	holes []int32
+	// Fast mode: per shell the multiplier m of the lattice; per cell of the
+	// grid and shell (index cell*ns + shell) whether the shell is scored in
+	// full, and its valid cells (the weight of a sampled shell's mean),
+	// made for the rows marked in planned.
+	fast    bool
+	mult    []int
+	full    []bool
+	nv      []int32
+	planned []bool
+	holes   []int32
 }
 
 // splitShells returns, per shell, the forward offsets (dr > 0, or dr = 0
@@ -109,41 +118,65 @@ func coprime(k int) int {
 	return m
 }
 
+// fixedScale is the fixed-point scale of a score for shells up to radius
+// maxR: a shell has 8r cells, each adding at most the scale, and
+// 8 maxR scale < 2^62.
+func fixedScale(maxR int) float64 {
+	return math.Ldexp(1, 62-bits.Len(uint(8*maxR)))
+}
+
 func newRingRun(s *grid.Stack, sc PairScorer, mask []bool, p *plan, from, to, batch int) *ringRun {
 	d := s.D()
 	ns := len(p.shells)
 	fwd, back := splitShells(p)
-	// A shell has 8r cells, each adding at most scale: 8 maxR scale < 2^62.
-	k := 62 - bits.Len(uint(8*p.maxR))
 	x := &ringRun{
 		s: s, sc: sc, mask: mask, p: p, fwd: fwd, back: back, from: from, to: to,
-		scale: math.Ldexp(1, k), d: d, ns: ns,
-		buf:    make([]float32, batch*d),
-		scores: make([]float32, batch),
-		ownA:   make([]int32, batch),
-		ownB:   make([]int32, batch),
-		mult:   make([]int, ns),
+		scale: fixedScale(p.maxR), d: d, ns: ns,
+		mult: make([]int, ns),
+	}
+	if sc != nil {
+		x.buf = make([]float32, batch*d)
+		x.scores = make([]float32, batch)
+		x.ownA = make([]int32, batch)
+		x.ownB = make([]int32, batch)
 	}
 	for si, sh := range p.shells {
 		x.mult[si] = coprime(sh.step)
 		x.fast = x.fast || sh.step > 1
 	}
-	cells := (to - from) * s.Cols
-	if sc != nil {
-		x.sum = make([]int64, cells*ns)
-		x.cnt = make([]int32, cells*ns)
-	}
 	if x.fast {
-		x.full = make([]bool, cells*ns)
-		x.nv = make([]int32, cells*ns)
+		x.full = make([]bool, s.Len()*ns)
+		x.nv = make([]int32, s.Len()*ns)
+		x.planned = make([]bool, s.Rows)
 		x.holes = holeTable(s.Geom, mask)
-		for t := from * s.Cols; t < to*s.Cols; t++ {
-			if mask[t] {
-				x.planCentre(t)
+	}
+	return x
+}
+
+// chunk prepares the run for the centres of rows [a, b): the fast mode's
+// plan of every row the chunk's pairs touch, and (with a scorer) zeroed
+// accumulators.
+func (x *ringRun) chunk(a, b int) {
+	x.a, x.end = a, min(b+x.p.maxR, x.to)
+	cols := x.s.Cols
+	if x.fast {
+		for r := a; r < x.end; r++ {
+			if x.planned[r] {
+				continue
+			}
+			x.planned[r] = true
+			for t := r * cols; t < (r+1)*cols; t++ {
+				if x.mask[t] {
+					x.planCentre(t)
+				}
 			}
 		}
 	}
-	return x
+	if x.sc != nil {
+		cells := (x.end - a) * cols * x.ns
+		x.sum = make([]int64, cells)
+		x.cnt = make([]int32, cells)
+	}
 }
 
 // lattice reports whether the pair of centre (c, r) at offset o of shell si
@@ -163,7 +196,7 @@ func (x *ringRun) lattice(c, r int, o offset, si int) bool {
 func (x *ringRun) planCentre(t int) {
 	cols := x.s.Cols
 	r, c := t/cols, t%cols
-	base := (t - x.from*cols) * x.ns
+	base := t * x.ns
 	clean := x.clean(c, r)
 	for si := range x.p.shells {
 		sh := &x.p.shells[si]
@@ -239,20 +272,20 @@ func (x *ringRun) partner(c, r int, o offset) int {
 	return j
 }
 
-// wants reports whether the centre of accumulator a (of the range) scores
-// its pair at offset o from (c, r), shell si: on the lattice, or its shell
-// is scored in full.
-func (x *ringRun) wants(a int, c, r int, o offset, si int) bool {
-	return !x.fast || x.full[a] || x.lattice(c, r, o, si)
+// wants reports whether the centre whose shell si has the plan index pi
+// (cell*ns + si) scores its pair at offset o from (c, r): on the lattice,
+// or its shell is scored in full.
+func (x *ringRun) wants(pi int, c, r int, o offset, si int) bool {
+	return !x.fast || x.full[pi] || x.lattice(c, r, o, si)
 }
 
-// walk visits the pairs of centre t = (c, r) that this run scores, calling
-// visit with the partner and the accumulators that take the score (-1:
-// none). It returns the number of pairs visited.
+// walk visits the pairs of centre t = (c, r) of the chunk that this run
+// scores, calling visit with the partner and the accumulators that take
+// the score (-1: none). It returns the number of pairs visited.
 func (x *ringRun) walk(t int, visit func(j int, a, b int32)) int {
 	cols := x.s.Cols
 	r, c := t/cols, t%cols
-	base := (t - x.from*cols) * x.ns
+	base := (t - x.a*cols) * x.ns
 	n := 0
 	for si := range x.fwd {
 		a := base + si
@@ -262,13 +295,12 @@ func (x *ringRun) walk(t int, visit func(j int, a, b int32)) int {
 				continue
 			}
 			wa, wb := int32(-1), int32(-1)
-			if x.wants(a, c, r, o, si) {
+			if x.wants(t*x.ns+si, c, r, o, si) {
 				wa = int32(a)
 			}
-			if j < x.to*cols {
-				b := (j-x.from*cols)*x.ns + si
-				if x.wants(b, c, r, o, si) { // the lattice is symmetric
-					wb = int32(b)
+			if j < x.end*cols { // a centre of the detection: its row is below end
+				if x.wants(j*x.ns+si, c, r, o, si) { // the lattice is symmetric
+					wb = int32((j-x.a*cols)*x.ns + si)
 				}
 			}
 			if wa < 0 && wb < 0 {
@@ -286,7 +318,7 @@ func (x *ringRun) walk(t int, visit func(j int, a, b int32)) int {
 			if r+int(o.dr) >= x.from {
 				continue
 			}
-			if j := x.partner(c, r, o); j >= 0 && x.wants(a, c, r, o, si) {
+			if j := x.partner(c, r, o); j >= 0 && x.wants(t*x.ns+si, c, r, o, si) {
 				n++
 				if visit != nil {
 					visit(j, int32(a), -1)
@@ -295,11 +327,6 @@ func (x *ringRun) walk(t int, visit func(j int, a, b int32)) int {
 		}
 	}
 	return n
-}
-
-// count returns the network evaluations of centre (c, r).
-func (x *ringRun) count(c, r int) int {
-	return x.walk(r*x.s.Cols+c, nil)
 }
 
 func (x *ringRun) add(t, j int, a, b int32) {
@@ -343,66 +370,30 @@ func (x *ringRun) flush() {
 	x.n = 0
 }
 
-// mean returns the window mean of accumulator base (a centre of the range)
-// over the shells shs: a sampled shell contributes its sample mean times its
-// number of valid cells, so every ring cell counts alike.
-func (x *ringRun) mean(base int, shs []int) float32 {
-	var s, n float64
-	for _, si := range shs {
-		a := base + si
-		switch v := float64(x.sum[a]) / x.scale; {
-		case x.cnt[a] == 0:
-		case !x.fast || x.p.shells[si].step == 1 || x.full[a]:
-			s += v
-			n += float64(x.cnt[a])
-		default:
-			s += v * float64(x.nv[a]) / float64(x.cnt[a])
-			n += float64(x.nv[a])
-		}
-	}
-	if n == 0 {
-		return float32(math.NaN())
-	}
-	return float32(s / n)
-}
-
-func run(ctx context.Context, dst []*grid.Grid, s *grid.Stack, sc PairScorer, windows [][2]int, o Options, progress func(done, total int) error) error {
-	if sc.D() != s.D() {
-		panic("detect: scorer and stack differ in layers")
-	}
-	from, to := rowRange(o, s.Geom)
-	p := newPlan(windows, o.RingStep, o.ShellScale)
-	mask := s.Mask()
-	cols := s.Cols
-	x := newRingRun(s, sc, mask, p, from, to, o.Batch)
-	per := max(1, p.fast/2)
-	block := max(1, min(to-from, (4*o.Batch+cols*per-1)/(cols*per)))
-	for r0 := from; r0 < to; r0 += block {
+// score scores the forward pairs of the centres of rows [a, b) (and their
+// backward pairs with partners above the detection) into the accumulators
+// of chunk(a, b), polling ctx and calling progress(rows done, b - a) after
+// each block of rows.
+func (x *ringRun) score(ctx context.Context, a, b, batch int, progress func(done, total int) error) error {
+	x.chunk(a, b)
+	cols := x.s.Cols
+	per := max(1, x.p.fast/2)
+	block := max(1, min(b-a, (4*batch+cols*per-1)/(cols*per)))
+	for r0 := a; r0 < b; r0 += block {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r1 := min(r0+block, to)
+		r1 := min(r0+block, b)
 		for t := r0 * cols; t < r1*cols; t++ {
-			if mask[t] {
+			if x.mask[t] {
 				x.walk(t, func(j int, a, b int32) { x.add(t, j, a, b) })
 			}
 		}
 		x.flush()
 		if progress != nil {
-			if err := progress(r1-from, to-from); err != nil {
+			if err := progress(r1-a, b-a); err != nil {
 				return err
 			}
-		}
-	}
-	nan := float32(math.NaN())
-	for t := from * cols; t < to*cols; t++ {
-		base := (t - from*cols) * x.ns
-		for w, g := range dst {
-			if !mask[t] {
-				g.Data[t] = nan
-				continue
-			}
-			g.Data[t] = x.mean(base, p.winOf[w])
 		}
 	}
 	return nil
