@@ -156,91 +156,121 @@ func Bands(rows, n int) [][2]int {
 	return out
 }
 
-// DetectBands splits the rows of s into at most n bands of consecutive
-// rows holding about equal numbers of cells with data (the centres whose
-// rings detection scores), leaving out empty bands: the share of each
-// worker of a detection. Where the cells with data crowd into some rows,
-// equal row counts can leave one worker idle while another scores the
-// denser rows (on nanling-li, which is filled evenly, both splits give the
-// two workers the same evaluations within 1%). Maps do not depend on the
-// split (core/detect).
-func DetectBands(s *grid.Stack, n int) [][2]int {
-	if n <= 1 || s.Rows <= 1 {
-		return Bands(s.Rows, n)
-	}
-	n = min(n, s.Rows)
-	mask := s.Mask()
-	perRow := make([]int, s.Rows)
-	total := 0
-	for i, ok := range mask {
-		if ok {
-			perRow[i/s.Cols]++
-			total++
-		}
-	}
-	if total == 0 {
-		return Bands(s.Rows, n)
-	}
-	out := make([][2]int, 0, n)
-	lo, cum := 0, 0
-	for r := 0; r < s.Rows && len(out) < n-1; r++ {
-		cum += perRow[r]
-		// Cut after row r once this band holds its share, leaving a row
-		// for each band still to come.
-		if cum*n >= total*(len(out)+1) && s.Rows-(r+1) >= n-1-len(out) {
-			out = append(out, [2]int{lo, r + 1})
-			lo = r + 1
-		}
-	}
-	return append(out, [2]int{lo, s.Rows})
+// Chunks hands out the rows of a detection to the workers of a pool as
+// they come free (guided self-scheduling): each chunk holds about a
+// (2 x workers)-th of the cells with data still left (the centres whose
+// rings detection scores), and at least one row, so the first chunks are
+// large and the last ones small, and the workers finish together however
+// the cores are shared. Chunks are safe for concurrent use. Maps do not
+// depend on the chunking (core/detect evaluates each pair once for any).
+type Chunks struct {
+	mu      sync.Mutex
+	perRow  []int // cells with data per row of the detection, at least 1
+	from    int
+	next    int // the first row not handed out, relative to from
+	left    int // cells with data in the rows not handed out
+	workers int
 }
 
-// goroutinePool splits rows over GOMAXPROCS goroutines, one Scorer each.
+// NewChunks returns the chunks of the rows [from, to) of s for workers
+// workers.
+func NewChunks(s *grid.Stack, from, to, workers int) *Chunks {
+	q := &Chunks{perRow: make([]int, to-from), from: from, workers: max(1, workers)}
+	mask := s.Mask()
+	for r := range q.perRow {
+		n := 0
+		for _, ok := range mask[(from+r)*s.Cols : (from+r+1)*s.Cols] {
+			if ok {
+				n++
+			}
+		}
+		q.perRow[r] = max(n, 1) // an empty row still costs its walk
+		q.left += q.perRow[r]
+	}
+	return q
+}
+
+// Next returns the next chunk of rows; ok is false when all are handed out.
+func (q *Chunks) Next() (rows [2]int, ok bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.next >= len(q.perRow) {
+		return rows, false
+	}
+	want := (q.left + 2*q.workers - 1) / (2 * q.workers)
+	a, got := q.next, 0
+	for q.next < len(q.perRow) && (got == 0 || got+q.perRow[q.next] <= want) {
+		got += q.perRow[q.next]
+		q.next++
+	}
+	q.left -= got
+	return [2]int{q.from + a, q.from + q.next}, true
+}
+
+// goroutinePool scores chunks of rows (Chunks) on GOMAXPROCS goroutines, one
+// Scorer each, and merges them.
 type goroutinePool struct{}
 
 func (goroutinePool) Size(rows int) int { return max(1, min(runtime.GOMAXPROCS(0), rows)) }
 
 func (p goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
 	n := p.Size(s.Rows)
+	q := NewChunks(s, 0, s.Rows, n)
+	merger := detect.NewMerger(s, nil, &opt)
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
-		done  = map[int]int{}
+		done  int // rows scored, over the chunks
 		first error
 	)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	for w, rows := range DetectBands(s, n) {
-		o := opt
-		o.Rows = rows
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	for range n {
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
-			err := detect.Detect(ctx, dst, s, model.NewScorer(), &o, func(d, t int) error {
-				mu.Lock()
-				defer mu.Unlock()
-				done[w] = d
-				sum := 0
-				for _, v := range done {
-					sum += v
+			d := detect.NewDetector(s, model.NewScorer(), nil, &opt)
+			for {
+				rows, ok := q.Next()
+				if !ok {
+					return
 				}
-				if progress != nil {
-					return progress(sum, s.Rows)
+				last := 0
+				part, err := d.Score(ctx, rows, func(k, _ int) error {
+					mu.Lock()
+					defer mu.Unlock()
+					done += k - last
+					last = k
+					if progress != nil {
+						return progress(done, s.Rows)
+					}
+					return nil
+				})
+				if err == nil {
+					mu.Lock()
+					err = merger.Add(part)
+					mu.Unlock()
 				}
-				return nil
-			})
-			if err != nil {
-				mu.Lock()
-				if first == nil {
-					first = err
+				if err != nil {
+					fail(err)
+					return
 				}
-				mu.Unlock()
-				cancel()
 			}
-		}(w)
+		}()
 	}
 	wg.Wait()
-	return first
+	if first != nil {
+		return first
+	}
+	return merger.Write([]*grid.Grid{dst})
 }
 
 func (c *CNNConfig) withDefaults() CNNConfig {
@@ -440,14 +470,8 @@ func (r *runner) detectCNN(s *grid.Stack, best *cnn.Model, c CNNConfig, tr *Trai
 	if pool == nil {
 		pool = goroutinePool{}
 	}
-	// Network evaluations over the workers' bands (in exact mode a pair
-	// across two bands is scored by both).
-	tr.PairsScored = 0
-	for _, rows := range DetectBands(s, pool.Size(s.Rows)) {
-		o := opt
-		o.Rows = rows
-		tr.PairsScored += detect.Pairs(s, nil, &o)
-	}
+	// Network evaluations: each pair once, however the pool chunks the rows.
+	tr.PairsScored = detect.Pairs(s, nil, &opt)
 	if err := r.emit("detect", 0, "scoring %s pairs: windows (%d, %d), %s mode, %d workers", count(tr.PairsScored), c.Inner, c.Outer, map[bool]string{true: "exact", false: "fast"}[c.Exact], pool.Size(s.Rows)); err != nil {
 		return nil, err
 	}

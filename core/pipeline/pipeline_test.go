@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"halo/core/grid"
@@ -385,16 +386,18 @@ func TestCNNRingStep(t *testing.T) {
 	}
 }
 
-// TestDetectBands: the bands cover the rows in order, none is empty, and
-// they hold about equal numbers of cells with data even when the data sit
-// in a few rows.
-func TestDetectBands(t *testing.T) {
+// TestChunks: the chunks cover the rows in order, none is empty, the first
+// takes about a (2 x workers)-th of the cells with data and the last ones a
+// row each, even when the data sit in a few rows; from several goroutines
+// at once too.
+func TestChunks(t *testing.T) {
 	geom := grid.Geom{Cols: 10, Rows: 40, Cell: 1}
 	s := grid.NewStack(geom, []string{"a"})
 	for i := range s.Data {
 		s.Data[i] = float32(math.NaN())
 	}
-	// Rows 0-9 full, rows 30-39 one cell each: 110 cells with data.
+	// Rows 0-9 full, rows 30-39 one cell each: 110 cells with data, and 20
+	// empty rows counted as one each.
 	for r := 0; r < 40; r++ {
 		for c := 0; c < 10; c++ {
 			if r < 10 || (r >= 30 && c == 0) {
@@ -402,19 +405,60 @@ func TestDetectBands(t *testing.T) {
 			}
 		}
 	}
-	for _, n := range []int{1, 2, 3, 7, 40, 50} {
-		b := DetectBands(s, n)
-		if len(b) == 0 || len(b) > min(n, 40) || b[0][0] != 0 || b[len(b)-1][1] != 40 {
-			t.Fatalf("n %d: bands %v", n, b)
+	all := func(q *Chunks) [][2]int {
+		var out [][2]int
+		for {
+			c, ok := q.Next()
+			if !ok {
+				return out
+			}
+			out = append(out, c)
 		}
-		for i := range b {
-			if b[i][0] >= b[i][1] || (i > 0 && b[i][0] != b[i-1][1]) {
-				t.Fatalf("n %d: bands %v", n, b)
+	}
+	for _, n := range []int{1, 2, 3, 7, 40, 50} {
+		for _, span := range [][2]int{{0, 40}, {5, 33}} {
+			b := all(NewChunks(s, span[0], span[1], n))
+			if len(b) == 0 || b[0][0] != span[0] || b[len(b)-1][1] != span[1] {
+				t.Fatalf("n %d rows %v: chunks %v", n, span, b)
+			}
+			for i := range b {
+				if b[i][0] >= b[i][1] || (i > 0 && b[i][0] != b[i-1][1]) {
+					t.Fatalf("n %d rows %v: chunks %v", n, span, b)
+				}
 			}
 		}
 	}
-	b := DetectBands(s, 2)
-	if len(b) != 2 || b[0][1] > 6 { // 55 cells: the first band ends by row 6
-		t.Errorf("2 bands %v: want the first to hold half the cells (rows 0-5)", b)
+	b := all(NewChunks(s, 0, 40, 2))
+	// 130 cells: the first chunk takes 33 (rows 0-2, 30 cells), the
+	// last ones a row each.
+	if b[0] != [2]int{0, 3} || b[len(b)-1][1]-b[len(b)-1][0] != 1 {
+		t.Errorf("2 workers: chunks %v", b)
+	}
+	q := NewChunks(s, 0, 40, 4)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	seen := make([]int, 40)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c, ok := q.Next()
+				if !ok {
+					return
+				}
+				mu.Lock()
+				for r := c[0]; r < c[1]; r++ {
+					seen[r]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for r, k := range seen {
+		if k != 1 {
+			t.Fatalf("row %d handed out %d times", r, k)
+		}
 	}
 }

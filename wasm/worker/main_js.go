@@ -81,6 +81,8 @@ func handle(m js.Value) {
 		post(map[string]any{"type": "preview", "id": id, "preview": string(b)}, nil)
 	case "detect":
 		handleDetect(m)
+	case "chunk":
+		handleChunk(m)
 	case "score":
 		handleScore(m)
 	case "export":

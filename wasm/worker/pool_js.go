@@ -13,11 +13,14 @@ import (
 	"halo/core/pipeline"
 )
 
-// webPool splits dual-window detection by rows over sub-workers (nested
-// web workers running this same program), navigator.hardwareConcurrency of
-// them: Go in wasm is single-threaded, so parallelism means more workers.
-// Each sub-worker instantiates the compiled module the page posted (shared,
-// not fetched again) and gets a copy of the stack and the model.
+// webPool runs dual-window detection and ALAD/VAE scoring on sub-workers
+// (nested web workers running this same program),
+// navigator.hardwareConcurrency of them: Go in wasm is single-threaded, so
+// parallelism means more workers. Each sub-worker instantiates the compiled
+// module the page posted (shared, not fetched again) and gets a copy of the
+// stack and the model. A detection hands out chunks of rows as the
+// sub-workers come free (pipeline.Chunks) and merges the parts they return
+// (detect.Merger); scoring splits the rows into one band per sub-worker.
 type webPool struct {
 	// max caps the number of sub-workers (the page's ?workers=N); 0 means
 	// navigator.hardwareConcurrency. It never exceeds hardwareConcurrency.
@@ -51,28 +54,29 @@ func (p webPool) Score(ctx context.Context, kind string, model []byte, x []float
 		r := ranges[w]
 		return map[string]any{"type": "score", "id": w, "kind": kind, "d": d,
 			"model": modelJS.Call("slice"), "x": uint8Array(float32Bytes(x[r[0]*d : r[1]*d]))}
-	}, func(w int, data []byte) error {
+	}, func(w int, data []byte) (map[string]any, error) {
 		r := ranges[w]
 		if len(data) != 4*(r[1]-r[0]) {
-			return fmt.Errorf("scoring worker %d returned %d bytes, want %d", w+1, len(data), 4*(r[1]-r[0]))
+			return nil, fmt.Errorf("scoring worker %d returned %d bytes, want %d", w+1, len(data), 4*(r[1]-r[0]))
 		}
 		copy(out[r[0]:r[1]], bytesFloat32(data))
-		return nil
+		return nil, nil
 	}, nil)
 	return out, err
 }
 
 // runSubWorkers starts n sub-workers, posts each the request made by req
-// once it is ready, and hands each final result (the bytes of a "detected"
-// or "scored" message) to done; progress (may be nil) gets the rows done
-// per worker. It returns the first error and terminates the workers.
-func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, done func(w int, data []byte) error, progress func(w, rows int) error) error {
+// once it is ready, and hands each result (the bytes of a "part" or
+// "scored" message) to done, which returns the worker's next request, or
+// nil when it has none left; progress (may be nil) gets the rows done per
+// worker. It returns the first error and terminates the workers.
+func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, done func(w int, data []byte) (map[string]any, error), progress func(w, rows int) error) error {
 	mod := js.Global().Get("self").Get("haloModule")
 	if mod.IsUndefined() {
 		return fmt.Errorf("worker pool: the compiled module is not available in the worker")
 	}
 	events := make(chan poolEvent, 64*n)
-	memTotal := 0
+	memOf := make([]int, n) // the last memory each worker reported
 	workers := make([]js.Value, n)
 	funcs := make([]js.Func, n)
 	defer func() {
@@ -100,11 +104,15 @@ func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, d
 				case events <- poolEvent{worker: w, done: m.Get("done").Int()}:
 				default: // progress is advisory; never block the event loop
 				}
-			case "detected", "scored":
+			case "part", "scored":
 				if mem := m.Get("memory"); mem.Type() == js.TypeNumber {
-					memTotal += mem.Int()
+					memOf[w] = mem.Int()
+					total := 0
+					for _, v := range memOf {
+						total += v
+					}
 					subMemory.one = max(subMemory.one, mem.Int())
-					subMemory.total = max(subMemory.total, memTotal)
+					subMemory.total = max(subMemory.total, total)
 				}
 				events <- poolEvent{worker: w, data: bytesOf(m.Get("data")), final: true}
 			case "error", "fatal":
@@ -127,10 +135,15 @@ func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, d
 			case e.err != nil:
 				return e.err
 			case e.final:
-				if err := done(e.worker, e.data); err != nil {
+				next, err := done(e.worker, e.data)
+				if err != nil {
 					return err
 				}
-				finished++
+				if next != nil {
+					workers[e.worker].Call("postMessage", next)
+				} else {
+					finished++
+				}
 			case progress != nil:
 				if err := progress(e.worker, e.done); err != nil {
 					return err
@@ -171,39 +184,70 @@ func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, mode
 		names[i] = nm
 	}
 	geom := map[string]any{"cols": s.Cols, "rows": s.Rows, "x0": s.X0, "y0": s.Y0, "cell": s.Cell, "cellY": s.CellY}
-	ranges := pipeline.DetectBands(s, n) // the bands pipeline counts the pairs of
-	n = len(ranges)
-	rowsDone := make([]int, n)
+	chunks := pipeline.NewChunks(s, 0, s.Rows, n)
+	merger := detect.NewMerger(s, nil, &opt)
+	// Rows of the chunks merged, and of the chunk each worker is on.
+	merged := 0
+	current := make([][2]int, n)
+	inChunk := make([]int, n) // the chunks' progress
 	report := func() error {
 		if progress == nil {
 			return nil
 		}
-		sum := 0
-		for _, d := range rowsDone {
+		sum := merged
+		for _, d := range inChunk {
 			sum += d
 		}
 		return progress(sum, s.Rows)
 	}
-	return runSubWorkers(ctx, n, func(w int) map[string]any {
-		return map[string]any{
-			"type": "detect", "id": w, "geom": geom, "names": names,
-			"stack": stack.Call("slice"), "model": modelJS.Call("slice"),
-			"opt": map[string]any{"inner": opt.Inner, "outer": opt.Outer, "exact": opt.Exact,
-				"ringStep": opt.RingStep, "shellScale": opt.ShellScale, "batch": opt.Batch,
-				"from": ranges[w][0], "to": ranges[w][1]},
+	chunkMsg := func(w int, rows [2]int) map[string]any {
+		current[w], inChunk[w] = rows, 0
+		return map[string]any{"type": "chunk", "id": w, "from": rows[0], "to": rows[1]}
+	}
+	// A first chunk per worker (fewer workers when there are fewer chunks).
+	var first [][2]int
+	for range n {
+		if rows, ok := chunks.Next(); ok {
+			first = append(first, rows)
 		}
-	}, func(w int, data []byte) error {
-		r := ranges[w]
-		if want := (r[1] - r[0]) * s.Cols; len(data) != 4*want {
-			return fmt.Errorf("detection worker %d returned %d bytes, want %d", w+1, len(data), 4*want)
+	}
+	n = len(first)
+	err = runSubWorkers(ctx, n, func(w int) map[string]any {
+		m := chunkMsg(w, first[w])
+		m["type"] = "detect"
+		m["geom"], m["names"] = geom, names
+		m["stack"], m["model"] = stack.Call("slice"), modelJS.Call("slice")
+		m["opt"] = map[string]any{"inner": opt.Inner, "outer": opt.Outer, "exact": opt.Exact,
+			"ringStep": opt.RingStep, "shellScale": opt.ShellScale, "batch": opt.Batch}
+		return m
+	}, func(w int, data []byte) (map[string]any, error) {
+		var part detect.Part
+		if err := part.UnmarshalBinary(data); err != nil {
+			return nil, fmt.Errorf("detection worker %d: %v", w+1, err)
 		}
-		copy(dst.Data[r[0]*s.Cols:r[1]*s.Cols], bytesFloat32(data))
-		rowsDone[w] = r[1] - r[0]
-		return report()
+		if part.From != current[w][0] || part.To != current[w][1] {
+			return nil, fmt.Errorf("detection worker %d returned rows %d-%d for %d-%d", w+1, part.From, part.To, current[w][0], current[w][1])
+		}
+		if err := merger.Add(&part); err != nil {
+			return nil, fmt.Errorf("detection worker %d: %v", w+1, err)
+		}
+		merged += part.To - part.From
+		inChunk[w] = 0
+		if err := report(); err != nil {
+			return nil, err
+		}
+		if rows, ok := chunks.Next(); ok {
+			return chunkMsg(w, rows), nil
+		}
+		return nil, nil
 	}, func(w, rows int) error {
-		rowsDone[w] = rows
+		inChunk[w] = rows
 		return report()
 	})
+	if err != nil {
+		return err
+	}
+	return merger.Write([]*grid.Grid{dst})
 }
 
 // handleScore serves a "score" message in a sub-worker.
@@ -223,7 +267,12 @@ func handleScore(m js.Value) {
 	}()
 }
 
-// handleDetect serves a "detect" message in a sub-worker.
+// subDetection is this sub-worker's share of a pooled detection: set by a
+// "detect" message, used by the "chunk" messages after it.
+var subDetection *chunkDetector
+
+// handleDetect serves a "detect" message in a sub-worker: the stack, the
+// model, the options and the first chunk of rows.
 func handleDetect(m js.Value) {
 	id := m.Get("id").Int()
 	g := m.Get("geom")
@@ -236,12 +285,30 @@ func handleDetect(m js.Value) {
 	}
 	o := m.Get("opt")
 	opt := detect.Options{Inner: o.Get("inner").Int(), Outer: o.Get("outer").Int(), Exact: o.Get("exact").Bool(),
-		RingStep: o.Get("ringStep").Int(), ShellScale: o.Get("shellScale").Int(), Batch: o.Get("batch").Int(),
-		Rows: [2]int{o.Get("from").Int(), o.Get("to").Int()}}
+		RingStep: o.Get("ringStep").Int(), ShellScale: o.Get("shellScale").Int(), Batch: o.Get("batch").Int()}
 	data := bytesFloat32(bytesOf(m.Get("stack")))
 	model := bytesOf(m.Get("model"))
+	d, err := newChunkDetector(geom, names, data, model, opt)
+	if err != nil {
+		post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
+		return
+	}
+	subDetection = d
+	handleChunk(m)
+}
+
+// handleChunk serves a "chunk" message in a sub-worker: scores the rows
+// [from, to) of the detection and posts the encoded part.
+func handleChunk(m js.Value) {
+	id := m.Get("id").Int()
+	rows := [2]int{m.Get("from").Int(), m.Get("to").Int()}
+	d := subDetection
+	if d == nil {
+		post(map[string]any{"type": "error", "id": id, "message": "a chunk of rows before the detection"}, nil)
+		return
+	}
 	go func() {
-		out, err := detectRows(context.Background(), geom, names, data, model, opt, func(done, total int) error {
+		out, err := d.score(context.Background(), rows, func(done, total int) error {
 			post(map[string]any{"type": "progress", "id": id, "done": done}, nil)
 			return nil
 		})
@@ -249,8 +316,8 @@ func handleDetect(m js.Value) {
 			post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
 			return
 		}
-		u := uint8Array(float32Bytes(out))
-		post(map[string]any{"type": "detected", "id": id, "data": u, "memory": wasmMemory()}, []any{u.Get("buffer")})
+		u := uint8Array(out)
+		post(map[string]any{"type": "part", "id": id, "data": u, "memory": wasmMemory()}, []any{u.Get("buffer")})
 	}()
 }
 

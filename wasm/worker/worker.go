@@ -131,11 +131,18 @@ func preview(config, samples []byte, samplesName string) ([]byte, error) {
 	return json.Marshal(p)
 }
 
-// detectRows runs dual-window detection of a marshalled CNN over the rows
-// opt.Rows of a stack (geometry g, layer names, cell-major data) and returns
-// the scores of those rows (row-major, (to-from)*Cols values). It is what a
-// sub-worker of the detection pool does.
-func detectRows(ctx context.Context, g grid.Geom, names []string, data []float32, model []byte, opt detect.Options, progress func(done, total int) error) ([]float32, error) {
+// chunkDetector is a sub-worker's share of a pooled dual-window detection
+// (the page's pool, pool_js.go): the stack and the model of one detection,
+// sent once, and a detect.Detector that scores the chunks of rows the pool
+// hands out one after another.
+type chunkDetector struct {
+	d *detect.Detector
+}
+
+// newChunkDetector sets up the detection opt (opt.Rows: the detection's
+// rows) of a marshalled CNN over a stack (geometry g, layer names,
+// cell-major data).
+func newChunkDetector(g grid.Geom, names []string, data []float32, model []byte, opt detect.Options) (*chunkDetector, error) {
 	if len(data) != g.Len()*len(names) {
 		return nil, fmt.Errorf("detect: %d values for %d x %d cells x %d layers", len(data), g.Cols, g.Rows, len(names))
 	}
@@ -143,16 +150,21 @@ func detectRows(ctx context.Context, g grid.Geom, names []string, data []float32
 	if err := m.UnmarshalBinary(model); err != nil {
 		return nil, err
 	}
+	if m.Dim != len(names) {
+		return nil, fmt.Errorf("detect: a model of %d layers for a stack of %d", m.Dim, len(names))
+	}
 	s := &grid.Stack{Geom: g, Names: names, Data: data}
-	dst := grid.New(g)
-	if err := detect.Detect(ctx, dst, s, m.NewScorer(), &opt, progress); err != nil {
+	return &chunkDetector{d: detect.NewDetector(s, m.NewScorer(), nil, &opt)}, nil
+}
+
+// score scores the centres of the rows [rows[0], rows[1]) and returns the
+// encoded detect.Part for the pool to merge.
+func (c *chunkDetector) score(ctx context.Context, rows [2]int, progress func(done, total int) error) ([]byte, error) {
+	p, err := c.d.Score(ctx, rows, progress)
+	if err != nil {
 		return nil, err
 	}
-	from, to := opt.Rows[0], opt.Rows[1]
-	if from == 0 && to == 0 {
-		to = g.Rows
-	}
-	return dst.Data[from*g.Cols : to*g.Cols], nil
+	return p.MarshalBinary()
 }
 
 // run executes one request. Progress events go to progress; the returned

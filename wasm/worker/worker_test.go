@@ -79,10 +79,11 @@ func TestExportFile(t *testing.T) {
 	}
 }
 
-// detectRows over two row ranges gives the map of one whole pass (what the
-// page's pool of sub-workers does).
-func TestDetectRowsSplit(t *testing.T) {
-	g := grid.Geom{Cols: 9, Rows: 7, Cell: 10}
+// Two sub-workers' chunkDetectors scoring the chunks of pipeline.Chunks
+// in turn, their encoded parts merged, give the map of one whole pass
+// (what the page's pool does).
+func TestChunkDetectors(t *testing.T) {
+	g := grid.Geom{Cols: 9, Rows: 17, Cell: 10}
 	names := []string{"a", "b", "c"}
 	data := make([]float32, g.Len()*3)
 	for i := range data {
@@ -102,31 +103,55 @@ func TestDetectRowsSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := detect.Options{Inner: 1, Outer: 5, Exact: true}
-	whole, err := detectRows(context.Background(), g, names, data, mb, opt, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var parts []float32
-	for _, r := range [][2]int{{0, 3}, {3, 7}} {
-		o := opt
-		o.Rows = r
-		p, err := detectRows(context.Background(), g, names, data, mb, o, nil)
-		if err != nil {
+	s := &grid.Stack{Geom: g, Names: names, Data: data}
+	for _, exact := range []bool{true, false} {
+		opt := detect.Options{Inner: 1, Outer: 7, Exact: exact, RingStep: 2, ShellScale: 1}
+		whole := grid.New(g)
+		if err := detect.Detect(context.Background(), whole, s, m.NewScorer(), &opt, nil); err != nil {
 			t.Fatal(err)
 		}
-		parts = append(parts, p...)
-	}
-	if len(whole) != g.Len() || len(parts) != g.Len() {
-		t.Fatalf("%d and %d values, want %d", len(whole), len(parts), g.Len())
-	}
-	for i := range whole {
-		if whole[i] != parts[i] {
-			t.Fatalf("cell %d: whole %v, split %v", i, whole[i], parts[i])
+		var workers []*chunkDetector
+		for range 2 {
+			d, err := newChunkDetector(g, names, data, mb, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			workers = append(workers, d)
+		}
+		chunks := pipeline.NewChunks(s, 0, g.Rows, 2)
+		merger := detect.NewMerger(s, nil, &opt)
+		for k := 0; ; k++ {
+			rows, ok := chunks.Next()
+			if !ok {
+				break
+			}
+			b, err := workers[k%2].score(context.Background(), rows, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p detect.Part
+			if err := p.UnmarshalBinary(b); err != nil {
+				t.Fatal(err)
+			}
+			if err := merger.Add(&p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := grid.New(g)
+		if err := merger.Write([]*grid.Grid{got}); err != nil {
+			t.Fatal(err)
+		}
+		for i := range whole.Data {
+			if a, b := whole.Data[i], got.Data[i]; a != b && !(a != a && b != b) {
+				t.Fatalf("exact=%v cell %d: whole %v, chunked %v", exact, i, a, b)
+			}
 		}
 	}
-	if _, err := detectRows(context.Background(), g, names, data[:5], mb, opt, nil); err == nil {
+	if _, err := newChunkDetector(g, names, data[:5], mb, detect.Options{}); err == nil {
 		t.Error("no error for a short stack")
+	}
+	if _, err := newChunkDetector(g, names[:2], data[:g.Len()*2], mb, detect.Options{}); err == nil {
+		t.Error("no error for a model of other layers")
 	}
 }
 
