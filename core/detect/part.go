@@ -91,78 +91,114 @@ type Part struct {
 // left untouched. It returns an error if the parts do not fit the
 // detection (as when they come from another worker).
 func Merge(dst []*grid.Grid, s *grid.Stack, windows [][2]int, opt *Options, parts []*Part) error {
+	m := NewMerger(s, windows, opt)
+	for _, p := range parts {
+		if err := m.Add(p); err != nil {
+			return err
+		}
+	}
+	return m.Write(dst)
+}
+
+// A Merger adds up the parts of one detection as they arrive (Merge in
+// steps), so that only the detection's sums stay in memory.
+type Merger struct {
+	s        *grid.Stack
+	p        *plan
+	from, to int
+	acc      accumulators
+	covered  []bool
+	parts    int
+}
+
+// NewMerger returns a Merger for the detection of NewDetector(s, _,
+// windows, opt). It panics if the options are invalid.
+func NewMerger(s *grid.Stack, windows [][2]int, opt *Options) *Merger {
 	o := opt.defaults()
 	windows = windowsOf(windows, o)
-	if len(dst) != len(windows) {
-		return fmt.Errorf("detect: %d maps for %d windows", len(dst), len(windows))
+	from, to := rowRange(o, s.Geom)
+	p := newPlan(windows, o.RingStep, o.ShellScale)
+	ns := len(p.shells)
+	fast := false
+	for _, sh := range p.shells {
+		fast = fast || sh.step > 1
+	}
+	cells := (to - from) * s.Cols * ns
+	m := &Merger{s: s, p: p, from: from, to: to, covered: make([]bool, to-from),
+		acc: accumulators{sum: make([]int64, cells), cnt: make([]int32, cells), fast: fast, p: p, scale: fixedScale(p.maxR)}}
+	if fast {
+		m.acc.full = make([]bool, cells)
+		m.acc.nv = make([]int32, cells)
+	}
+	return m
+}
+
+// Add adds a part. It returns an error, and adds nothing, if the part does
+// not fit the detection or holds rows already added.
+func (m *Merger) Add(pt *Part) error {
+	m.parts++
+	cols, ns, from, to := m.s.Cols, len(m.p.shells), m.from, m.to
+	if pt == nil || pt.From < from || pt.To > to || pt.From >= pt.To || pt.End != min(pt.To+m.p.maxR, to) {
+		return fmt.Errorf("detect: part %d does not fit the detection's rows [%d, %d)", m.parts, from, to)
+	}
+	if n := (pt.End - pt.From) * cols * ns; len(pt.Sum) != n || len(pt.Cnt) != n {
+		return fmt.Errorf("detect: part %d holds %d sums for %d", m.parts, len(pt.Sum), n)
+	}
+	own := (pt.To - pt.From) * cols * ns
+	if m.acc.fast && (len(pt.Full) != own || len(pt.NV) != own) {
+		return fmt.Errorf("detect: part %d holds %d shell plans for %d", m.parts, len(pt.NV), own)
+	}
+	for r := pt.From; r < pt.To; r++ {
+		if m.covered[r-from] {
+			return fmt.Errorf("detect: row %d scored twice", r)
+		}
+	}
+	for r := pt.From; r < pt.To; r++ {
+		m.covered[r-from] = true
+	}
+	off := (pt.From - from) * cols * ns
+	sum, cnt := m.acc.sum[off:off+len(pt.Sum)], m.acc.cnt[off:off+len(pt.Cnt)]
+	for k, v := range pt.Sum {
+		sum[k] += v
+	}
+	for k, v := range pt.Cnt {
+		cnt[k] += v
+	}
+	if m.acc.fast {
+		copy(m.acc.full[off:], pt.Full)
+		copy(m.acc.nv[off:], pt.NV)
+	}
+	return nil
+}
+
+// Write writes the window means into dst (see Merge). It returns an error
+// if a row of the detection has not been added or dst does not fit.
+func (m *Merger) Write(dst []*grid.Grid) error {
+	s := m.s
+	if len(dst) != len(m.p.winOf) {
+		return fmt.Errorf("detect: %d maps for %d windows", len(dst), len(m.p.winOf))
 	}
 	for _, g := range dst {
 		if g == nil || g.Cols != s.Cols || g.Rows != s.Rows || len(g.Data) != s.Len() {
 			return errors.New("detect: destination size mismatch")
 		}
 	}
-	from, to := rowRange(o, s.Geom)
-	p := newPlan(windows, o.RingStep, o.ShellScale)
-	ns, cols := len(p.shells), s.Cols
-	fast := false
-	for _, sh := range p.shells {
-		fast = fast || sh.step > 1
-	}
-	cells := (to - from) * cols * ns
-	sum := make([]int64, cells)
-	cnt := make([]int32, cells)
-	var full []bool
-	var nv []int32
-	if fast {
-		full = make([]bool, cells)
-		nv = make([]int32, cells)
-	}
-	covered := make([]bool, to-from)
-	for i, pt := range parts {
-		if pt == nil || pt.From < from || pt.To > to || pt.From >= pt.To || pt.End != min(pt.To+p.maxR, to) {
-			return fmt.Errorf("detect: part %d does not fit the detection's rows [%d, %d)", i+1, from, to)
-		}
-		if n := (pt.End - pt.From) * cols * ns; len(pt.Sum) != n || len(pt.Cnt) != n {
-			return fmt.Errorf("detect: part %d holds %d sums for %d", i+1, len(pt.Sum), n)
-		}
-		own := (pt.To - pt.From) * cols * ns
-		if fast && (len(pt.Full) != own || len(pt.NV) != own) {
-			return fmt.Errorf("detect: part %d holds %d shell plans for %d", i+1, len(pt.NV), own)
-		}
-		for r := pt.From; r < pt.To; r++ {
-			if covered[r-from] {
-				return fmt.Errorf("detect: row %d scored twice", r)
-			}
-			covered[r-from] = true
-		}
-		off := (pt.From - from) * cols * ns
-		for k, v := range pt.Sum {
-			sum[off+k] += v
-		}
-		for k, v := range pt.Cnt {
-			cnt[off+k] += v
-		}
-		if fast {
-			copy(full[off:], pt.Full)
-			copy(nv[off:], pt.NV)
-		}
-	}
-	for r, ok := range covered {
+	for r, ok := range m.covered {
 		if !ok {
-			return fmt.Errorf("detect: row %d not scored", from+r)
+			return fmt.Errorf("detect: row %d not scored", m.from+r)
 		}
 	}
+	cols, ns := s.Cols, len(m.p.shells)
 	mask := s.Mask()
 	nan := float32(math.NaN())
-	acc := accumulators{sum: sum, cnt: cnt, full: full, nv: nv, fast: fast, p: p, scale: fixedScale(p.maxR)}
-	for t := from * cols; t < to*cols; t++ {
-		base := (t - from*cols) * ns
+	for t := m.from * cols; t < m.to*cols; t++ {
+		base := (t - m.from*cols) * ns
 		for w, g := range dst {
 			if !mask[t] {
 				g.Data[t] = nan
 				continue
 			}
-			g.Data[t] = acc.mean(base, p.winOf[w])
+			g.Data[t] = m.acc.mean(base, m.p.winOf[w])
 		}
 	}
 	return nil
