@@ -61,12 +61,14 @@ test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -timeout 15m -exec=$(WASMEXEC) $(WASM_TEST_PKGS)
 	HALO_SIMD=0 GOOS=js GOARCH=wasm $(GO) test -count=1 -short -timeout 10m -exec=$(WASMEXEC) -run 'TestSameMapEverywhere' ./core/pipeline
 
-# A short fuzz run of each parser (samples, deposits, Config / report JSON)
-# on top of the corpus in testdata (which the plain test run replays).
+# A short fuzz run of each parser (samples, deposits, Config / report JSON,
+# the detection parts a sub-worker posts) on top of the corpus in testdata
+# (which the plain test run replays).
 test-fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzRead$$' -fuzztime=15s ./core/survey
 	$(GO) test -run='^$$' -fuzz='^FuzzReadDeposits$$' -fuzztime=10s ./core/survey
 	$(GO) test -run='^$$' -fuzz='^FuzzParseConfig$$' -fuzztime=10s ./core/pipeline
+	$(GO) test -run='^$$' -fuzz='^FuzzPartUnmarshal$$' -fuzztime=10s ./core/detect
 
 test: deps vet test-native test-wasm test-fuzz
 
