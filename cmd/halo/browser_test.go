@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -578,6 +579,32 @@ func TestBrowserCNNPool(t *testing.T) {
 	}
 	if mem.Worker < 16<<20 || mem.SubWorker < 16<<20 || mem.SubWorkers < mem.SubWorker {
 		t.Errorf("memory reported with the result: %+v", mem)
+	}
+
+	// The paper's window sweep runs on the pool too: every core again.
+	p.eval(`(() => { history.replaceState(null, "", "?"); window.stagesSeen = [];
+		document.getElementById("sweep").checked = true; return true; })()`, &ok)
+	p.clickRun()
+	p.waitText("#stage", "done", 3*time.Minute)
+	rep4, _ := p.result()
+	tr4 := rep4.Methods[0].Training
+	if tr4 == nil || len(tr4.Sweep) != len(pipeline.PaperWindows) {
+		t.Fatalf("with the sweep: %+v", tr4)
+	}
+	for _, w := range tr4.Sweep {
+		if !(w.AUC > 0 && w.AUC < 1) {
+			t.Errorf("sweep window %+v: AUC outside (0, 1)", w)
+		}
+	}
+	p.eval(`window.stagesSeen`, &stages)
+	want := fmt.Sprintf("window pairs on %d workers", hc)
+	if !slices.ContainsFunc(stages, func(s string) bool { return strings.Contains(s, want) }) {
+		t.Errorf("no stage says %q: %q", want, stages)
+	}
+	var plotShown bool
+	p.eval(`!document.getElementById("windows-plot").hidden`, &plotShown)
+	if !plotShown {
+		t.Error("the sweep's plot is hidden")
 	}
 	p.checkOrigin()
 }

@@ -85,7 +85,10 @@ var PaperWindows = [][2]int{{5, 7}, {5, 9}, {5, 11}, {5, 13}, {7, 35}, {9, 35}, 
 type Pool interface {
 	// Size returns how many workers share a detection of rows rows.
 	Size(rows int) int
-	Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error
+	// Detect scores the windows (nil: opt.Inner and opt.Outer; several: a
+	// sweep, detect.Sweep) of a trained CNN on s into dst, one grid per
+	// window.
+	Detect(ctx context.Context, dst []*grid.Grid, s *grid.Stack, model *cnn.Model, windows [][2]int, opt detect.Options, progress func(done, total int) error) error
 	// Score scores the rows of x (rows of d values) with a marshalled model
 	// of kind "alad" or "vae" (ScoreRows), splitting the rows over workers.
 	Score(ctx context.Context, kind string, model []byte, x []float32, d int) ([]float32, error)
@@ -213,10 +216,10 @@ type goroutinePool struct{}
 
 func (goroutinePool) Size(rows int) int { return max(1, min(runtime.GOMAXPROCS(0), rows)) }
 
-func (p goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
+func (p goroutinePool) Detect(ctx context.Context, dst []*grid.Grid, s *grid.Stack, model *cnn.Model, windows [][2]int, opt detect.Options, progress func(done, total int) error) error {
 	n := p.Size(s.Rows)
 	q := NewChunks(s, 0, s.Rows, n)
-	merger := detect.NewMerger(s, nil, &opt)
+	merger := detect.NewMerger(s, windows, &opt)
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
@@ -237,7 +240,7 @@ func (p goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d := detect.NewDetector(s, model.NewScorer(), nil, &opt)
+			d := detect.NewDetector(s, model.NewScorer(), windows, &opt)
 			for {
 				rows, ok := q.Next()
 				if !ok {
@@ -270,7 +273,7 @@ func (p goroutinePool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack
 	if first != nil {
 		return first
 	}
-	return merger.Write([]*grid.Grid{dst})
+	return merger.Write(dst)
 }
 
 func (c *CNNConfig) withDefaults() CNNConfig {
@@ -477,7 +480,7 @@ func (r *runner) detectCNN(s *grid.Stack, best *cnn.Model, c CNNConfig, tr *Trai
 	}
 	t0 := time.Now()
 	tr.Workers = pool.Size(s.Rows)
-	err := pool.Detect(r.ctx, g, s, best, opt, func(done, total int) error {
+	err := pool.Detect(r.ctx, []*grid.Grid{g}, s, best, nil, opt, func(done, total int) error {
 		return r.emit("detect", float64(done)/float64(total), "dual-window detection: row %d of %d", done, total)
 	})
 	if err != nil {
@@ -487,7 +490,7 @@ func (r *runner) detectCNN(s *grid.Stack, best *cnn.Model, c CNNConfig, tr *Trai
 	tr.PairsPerSecond = float64(tr.PairsScored) / math.Max(tr.DetectSeconds, 1e-9)
 	tr.Sweep = nil
 	if c.Sweep {
-		if err := r.sweep(s, best, opt, tr); err != nil {
+		if err := r.sweep(pool, s, best, opt, tr); err != nil {
 			return nil, err
 		}
 	}
@@ -543,12 +546,18 @@ func Redetect(ctx context.Context, res *Result, c CNNConfig, prog Progress, pool
 	return &out, nil
 }
 
-func (r *runner) sweep(s *grid.Stack, model *cnn.Model, opt detect.Options, tr *TrainingReport) error {
-	if err := r.emit("sweep", 0, "scoring the paper's %d window pairs", len(PaperWindows)); err != nil {
+// sweep scores the paper's eight window pairs on the pool (one pass shares
+// every pair among them, detect.Sweep) and reports their AUCs.
+func (r *runner) sweep(pool Pool, s *grid.Stack, model *cnn.Model, opt detect.Options, tr *TrainingReport) error {
+	if err := r.emit("sweep", 0, "scoring the paper's %d window pairs on %d workers", len(PaperWindows), pool.Size(s.Rows)); err != nil {
 		return err
 	}
-	grids, err := detect.Sweep(r.ctx, s, model.NewScorer(), PaperWindows, &opt, func(done, total int) error {
-		return r.emit("sweep", float64(done)/float64(total), "window sweep: %d of %d", done, total)
+	grids := make([]*grid.Grid, len(PaperWindows))
+	for i := range grids {
+		grids[i] = grid.New(s.Geom)
+	}
+	err := pool.Detect(r.ctx, grids, s, model, PaperWindows, opt, func(done, total int) error {
+		return r.emit("sweep", float64(done)/float64(total), "window sweep: row %d of %d", done, total)
 	})
 	if err != nil {
 		return err

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"halo/core/detect"
+	"halo/core/eval"
 	"halo/core/grid"
 	"halo/core/synth"
 )
@@ -459,6 +461,41 @@ func TestChunks(t *testing.T) {
 	for r, k := range seen {
 		if k != 1 {
 			t.Fatalf("row %d handed out %d times", r, k)
+		}
+	}
+}
+
+// TestSweepOnPool: the window sweep runs on the pool (goroutines here) and
+// reports the AUCs of the maps detect.Sweep makes in one pass.
+func TestSweepOnPool(t *testing.T) {
+	small := []int{4, 4, 4, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6}
+	c := CNNConfig{Epochs: 1, PairsPerEpoch: 256, Inner: 3, Outer: 7, Channels: small}
+	res, err := Run(context.Background(), demoInputs(t), &Config{Seed: 3, Methods: []string{"cnn"}, CNN: &c}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Sweep = true
+	out, err := Redetect(context.Background(), res, c, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tr *TrainingReport
+	for _, m := range out.Report.Methods {
+		if m.Name == "cnn" {
+			tr = m.Training
+		}
+	}
+	if tr == nil || len(tr.Sweep) != len(PaperWindows) {
+		t.Fatalf("sweep %+v", tr)
+	}
+	o := detect.Options{Inner: 3, Outer: 7}
+	want, err := detect.Sweep(context.Background(), res.cnn.stack, res.cnn.model.NewScorer(), PaperWindows, &o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, w := range tr.Sweep {
+		if a := num(eval.AUC(want[i].Data, res.Positive)); w.Inner != PaperWindows[i][0] || w.Outer != PaperWindows[i][1] || w.AUC != a {
+			t.Errorf("window %d: %+v, want (%d, %d) AUC %v", i, w, PaperWindows[i][0], PaperWindows[i][1], a)
 		}
 	}
 }

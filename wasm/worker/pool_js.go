@@ -171,7 +171,7 @@ func poolSize(rows, limit int) int {
 	return n
 }
 
-func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, model *cnn.Model, opt detect.Options, progress func(done, total int) error) error {
+func (p webPool) Detect(ctx context.Context, dst []*grid.Grid, s *grid.Stack, model *cnn.Model, windows [][2]int, opt detect.Options, progress func(done, total int) error) error {
 	mb, err := model.MarshalBinary()
 	if err != nil {
 		return err
@@ -185,7 +185,11 @@ func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, mode
 	}
 	geom := map[string]any{"cols": s.Cols, "rows": s.Rows, "x0": s.X0, "y0": s.Y0, "cell": s.Cell, "cellY": s.CellY}
 	chunks := pipeline.NewChunks(s, 0, s.Rows, n)
-	merger := detect.NewMerger(s, nil, &opt)
+	merger := detect.NewMerger(s, windows, &opt)
+	wins := make([]any, len(windows))
+	for i, w := range windows {
+		wins[i] = []any{w[0], w[1]}
+	}
 	// Rows of the chunks merged, and of the chunk each worker is on.
 	merged := 0
 	current := make([][2]int, n)
@@ -219,6 +223,7 @@ func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, mode
 		m["stack"], m["model"] = stack.Call("slice"), modelJS.Call("slice")
 		m["opt"] = map[string]any{"inner": opt.Inner, "outer": opt.Outer, "exact": opt.Exact,
 			"ringStep": opt.RingStep, "shellScale": opt.ShellScale, "batch": opt.Batch}
+		m["windows"] = wins // empty: opt's
 		return m
 	}, func(w int, data []byte) (map[string]any, error) {
 		var part detect.Part
@@ -247,7 +252,7 @@ func (p webPool) Detect(ctx context.Context, dst *grid.Grid, s *grid.Stack, mode
 	if err != nil {
 		return err
 	}
-	return merger.Write([]*grid.Grid{dst})
+	return merger.Write(dst)
 }
 
 // handleScore serves a "score" message in a sub-worker.
@@ -286,9 +291,15 @@ func handleDetect(m js.Value) {
 	o := m.Get("opt")
 	opt := detect.Options{Inner: o.Get("inner").Int(), Outer: o.Get("outer").Int(), Exact: o.Get("exact").Bool(),
 		RingStep: o.Get("ringStep").Int(), ShellScale: o.Get("shellScale").Int(), Batch: o.Get("batch").Int()}
+	var windows [][2]int // nil: opt's
+	if wv := m.Get("windows"); wv.Truthy() {
+		for i := range wv.Length() {
+			windows = append(windows, [2]int{wv.Index(i).Index(0).Int(), wv.Index(i).Index(1).Int()})
+		}
+	}
 	data := bytesFloat32(bytesOf(m.Get("stack")))
 	model := bytesOf(m.Get("model"))
-	d, err := newChunkDetector(geom, names, data, model, opt)
+	d, err := newChunkDetector(geom, names, data, model, windows, opt)
 	if err != nil {
 		post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
 		return

@@ -139,10 +139,16 @@ type chunkDetector struct {
 	d *detect.Detector
 }
 
-// newChunkDetector sets up the detection opt (opt.Rows: the detection's
-// rows) of a marshalled CNN over a stack (geometry g, layer names,
-// cell-major data).
-func newChunkDetector(g grid.Geom, names []string, data []float32, model []byte, opt detect.Options) (*chunkDetector, error) {
+// newChunkDetector sets up the detection of the windows (nil: opt.Inner and
+// opt.Outer; several: a sweep) with the options opt (opt.Rows: the
+// detection's rows) of a marshalled CNN over a stack (geometry g, layer
+// names, cell-major data).
+func newChunkDetector(g grid.Geom, names []string, data []float32, model []byte, windows [][2]int, opt detect.Options) (cd *chunkDetector, err error) {
+	defer func() {
+		if r := recover(); r != nil { // invalid windows or options: detect panics
+			cd, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
 	if len(data) != g.Len()*len(names) {
 		return nil, fmt.Errorf("detect: %d values for %d x %d cells x %d layers", len(data), g.Cols, g.Rows, len(names))
 	}
@@ -154,7 +160,7 @@ func newChunkDetector(g grid.Geom, names []string, data []float32, model []byte,
 		return nil, fmt.Errorf("detect: a model of %d layers for a stack of %d", m.Dim, len(names))
 	}
 	s := &grid.Stack{Geom: g, Names: names, Data: data}
-	return &chunkDetector{d: detect.NewDetector(s, m.NewScorer(), nil, &opt)}, nil
+	return &chunkDetector{d: detect.NewDetector(s, m.NewScorer(), windows, &opt)}, nil
 }
 
 // score scores the centres of the rows [rows[0], rows[1]) and returns the

@@ -104,22 +104,35 @@ func TestChunkDetectors(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := &grid.Stack{Geom: g, Names: names, Data: data}
-	for _, exact := range []bool{true, false} {
+	sweep := [][2]int{{1, 3}, {1, 7}, {3, 5}}
+	for _, tc := range []struct {
+		exact   bool
+		windows [][2]int
+	}{{true, nil}, {false, nil}, {false, sweep}} {
+		exact := tc.exact
 		opt := detect.Options{Inner: 1, Outer: 7, Exact: exact, RingStep: 2, ShellScale: 1}
-		whole := grid.New(g)
-		if err := detect.Detect(context.Background(), whole, s, m.NewScorer(), &opt, nil); err != nil {
-			t.Fatal(err)
+		var whole []*grid.Grid
+		if tc.windows == nil {
+			whole = []*grid.Grid{grid.New(g)}
+			if err := detect.Detect(context.Background(), whole[0], s, m.NewScorer(), &opt, nil); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			var err error
+			if whole, err = detect.Sweep(context.Background(), s, m.NewScorer(), tc.windows, &opt, nil); err != nil {
+				t.Fatal(err)
+			}
 		}
 		var workers []*chunkDetector
 		for range 2 {
-			d, err := newChunkDetector(g, names, data, mb, opt)
+			d, err := newChunkDetector(g, names, data, mb, tc.windows, opt)
 			if err != nil {
 				t.Fatal(err)
 			}
 			workers = append(workers, d)
 		}
 		chunks := pipeline.NewChunks(s, 0, g.Rows, 2)
-		merger := detect.NewMerger(s, nil, &opt)
+		merger := detect.NewMerger(s, tc.windows, &opt)
 		for k := 0; ; k++ {
 			rows, ok := chunks.Next()
 			if !ok {
@@ -137,21 +150,29 @@ func TestChunkDetectors(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		got := grid.New(g)
-		if err := merger.Write([]*grid.Grid{got}); err != nil {
+		got := make([]*grid.Grid, len(whole))
+		for i := range got {
+			got[i] = grid.New(g)
+		}
+		if err := merger.Write(got); err != nil {
 			t.Fatal(err)
 		}
-		for i := range whole.Data {
-			if a, b := whole.Data[i], got.Data[i]; a != b && !(a != a && b != b) {
-				t.Fatalf("exact=%v cell %d: whole %v, chunked %v", exact, i, a, b)
+		for w := range whole {
+			for i := range whole[w].Data {
+				if a, b := whole[w].Data[i], got[w].Data[i]; a != b && !(a != a && b != b) {
+					t.Fatalf("exact=%v windows %v: map %d cell %d: whole %v, chunked %v", exact, tc.windows, w, i, a, b)
+				}
 			}
 		}
 	}
-	if _, err := newChunkDetector(g, names, data[:5], mb, detect.Options{}); err == nil {
+	if _, err := newChunkDetector(g, names, data[:5], mb, nil, detect.Options{}); err == nil {
 		t.Error("no error for a short stack")
 	}
-	if _, err := newChunkDetector(g, names[:2], data[:g.Len()*2], mb, detect.Options{}); err == nil {
+	if _, err := newChunkDetector(g, names[:2], data[:g.Len()*2], mb, nil, detect.Options{}); err == nil {
 		t.Error("no error for a model of other layers")
+	}
+	if _, err := newChunkDetector(g, names, data, mb, [][2]int{{4, 9}}, detect.Options{}); err == nil || !strings.Contains(err.Error(), "odd") {
+		t.Errorf("an even window: error %v, want one about odd sizes", err)
 	}
 }
 
