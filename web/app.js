@@ -9,6 +9,7 @@ const state = {
   files: { samples: null, deposits: null, targets: null }, // {name, bytes: Uint8Array}
   result: null, // last successful result message
   running: null, // id of the run in progress
+  softCancel: null, // {id, timer}: a cancelled re-detection whose worker has not stopped yet
   nextId: 1,
   selected: 0,
   urls: [],
@@ -75,6 +76,21 @@ function onWorkerMessage(wk, e) {
   }
   if (m.type === 'fatal') { // the Go runtime of a worker exited: no id
     onWorkerCrash(wk, m.message);
+    return;
+  }
+  const sc = state.softCancel;
+  if (sc && wk === state.resultWorker && m.id === sc.id && (m.type === 'error' || m.type === 'result')) {
+    // The cancelled re-detection stopped (an error: cancelled), and the
+    // worker, its CNN and the result's exports stay; or it had finished
+    // before the cancel reached it, and its result, which the worker now
+    // exports, is shown.
+    clearTimeout(sc.timer);
+    state.softCancel = null;
+    if (m.type === 'result') {
+      state.lastRun = state.pendingRun;
+      showResult(m);
+    }
+    listFiles();
     return;
   }
   if (wk !== state.runWorker || m.id !== state.running) return; // a stale run
@@ -266,7 +282,7 @@ function listFiles() {
     li.append(b, span, ' ', x);
     ul.append(li);
   }
-  $('run').disabled = !state.files.samples || state.running !== null;
+  $('run').disabled = !state.files.samples || state.running !== null || state.softCancel !== null;
 }
 
 function sizeText(n) {
@@ -416,8 +432,20 @@ async function sha256(bytes) {
 function onlyWindowsChanged(cfg) {
   const last = state.lastRun;
   if (!last || !state.resultWorker || !cfg.cnn || last.files.some((f, i) => f !== state.files[['samples', 'deposits', 'targets'][i]])) return false;
-  const strip = (c) => JSON.stringify({ ...c, cnn: c.cnn ? { ...c.cnn, inner: 0, outer: 0, exact: false, sweep: false } : null });
-  return strip(cfg) === strip(last.cfg) && JSON.stringify(cfg.cnn) !== JSON.stringify(last.cfg.cnn);
+  const strip = (c) => {
+    const cnn = c.cnn ? { ...c.cnn } : null;
+    if (cnn) for (const k of ['inner', 'outer', 'exact', 'sweep']) delete cnn[k];
+    return canonical({ ...c, cnn });
+  };
+  return strip(cfg) === strip(last.cfg) && canonical(cfg.cnn) !== canonical(last.cfg.cnn);
+}
+
+// canonical is JSON with the keys of every object sorted: configs built in
+// another order (a checkbox set before or after the windows) compare equal.
+function canonical(v) {
+  return JSON.stringify(v, (_, x) => (x && typeof x === 'object' && !Array.isArray(x)
+    ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : x));
 }
 
 async function run() {
@@ -489,16 +517,35 @@ function workersParam() {
 
 function cancel() {
   if (state.running === null) return;
-  // A hard cancel: the worker may be deep in a loop; terminate it. The
-  // previous result (and its worker, for exports) stays.
-  state.runWorker.w.terminate();
-  if (state.runWorker === state.resultWorker) { // a cancelled re-detection took the result's worker with it
-    state.resultWorker = null;
-    state.lastRun = null;
-    $('downloads').hidden = true;
+  const wk = state.runWorker;
+  if (wk === state.resultWorker) {
+    // A re-detection runs in the worker that holds the trained CNN and the
+    // result's exports. Its detection runs on sub-workers while it waits,
+    // so it takes a cancel message at once and keeps both; only if it has
+    // not stopped within 2 s is it terminated, with them.
+    const id = state.running;
+    state.softCancel = { id, timer: setTimeout(() => hardCancelResult(id), 2000) };
+    wk.w.postMessage({ type: 'cancel', id });
+  } else {
+    // A run: the worker may be deep in a loop; terminate it. The previous
+    // result (and its worker, for exports) stays.
+    wk.w.terminate();
   }
   finish();
   progress('cancelled', 0, 'cancelled; the previous result is kept');
+}
+
+// hardCancelResult terminates the result's worker when the re-detection id
+// did not stop after a cancel message: the map on screen stays, its exports
+// go.
+function hardCancelResult(id) {
+  if (!state.softCancel || state.softCancel.id !== id) return;
+  state.softCancel = null;
+  if (state.resultWorker) state.resultWorker.w.terminate();
+  state.resultWorker = null;
+  state.lastRun = null;
+  $('downloads').hidden = true;
+  listFiles();
 }
 
 function finish() {

@@ -606,6 +606,29 @@ func TestBrowserCNNPool(t *testing.T) {
 	if !plotShown {
 		t.Error("the sweep's plot is hidden")
 	}
+
+	// Cancelling a re-detection keeps the trained CNN and the exports: a
+	// long exact detection is cancelled once its workers score, and new
+	// windows then score without training.
+	p.eval(`(() => { document.getElementById("sweep").checked = false; document.getElementById("exact").checked = true;
+		document.getElementById("inner").value = "13"; document.getElementById("outer").value = "35"; return true; })()`, &ok)
+	p.clickRun()
+	p.waitText("#stage", "dual-window detection: row", 2*time.Minute)
+	p.eval(`(() => { document.getElementById("cancel").click(); return true; })()`, &ok)
+	p.waitText("#stage", "cancelled", 10*time.Second)
+	p.run(chromedp.WaitEnabled("#run", chromedp.ByID)) // the worker answered the cancel
+	var kept bool
+	p.eval(`window.halo.resultWorker !== null && window.halo.softCancel === null && !document.getElementById("downloads").hidden`, &kept)
+	if !kept {
+		t.Fatal("a cancelled re-detection lost the result's worker or its downloads")
+	}
+	p.eval(`(() => { document.getElementById("exact").checked = false; document.getElementById("outer").value = "15"; return true; })()`, &ok)
+	p.clickRun()
+	p.waitText("#stage", "done", 3*time.Minute)
+	rep5, _ := p.result()
+	if tr5 := rep5.Methods[0].Training; tr5 == nil || tr5.Windows != [2]int{13, 15} || !strings.Contains(rep5.Methods[0].Note, "without training again") {
+		t.Errorf("after a cancelled re-detection: %+v", rep5.Methods[0])
+	}
 	p.checkOrigin()
 }
 

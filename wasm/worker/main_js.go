@@ -141,6 +141,9 @@ func start(id int, job func(context.Context, func(pipeline.Event)) (*result, *pi
 		res, kept, err := job(ctx, func(e pipeline.Event) {
 			post(map[string]any{"type": "progress", "id": id, "stage": e.Stage, "fraction": e.Fraction, "message": e.Message}, nil)
 		})
+		if err == nil && ctx.Err() != nil { // cancelled after its last check: keep the last result
+			err = ctx.Err()
+		}
 		if err != nil {
 			post(map[string]any{"type": "error", "id": id, "message": err.Error()}, nil)
 			return
