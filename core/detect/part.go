@@ -64,9 +64,9 @@ func (d *Detector) Score(ctx context.Context, rows [2]int, progress func(done, t
 	p := &Part{From: rows[0], To: rows[1], End: x.end, Sum: x.sum, Cnt: x.cnt, Pairs: x.pairs}
 	x.sum, x.cnt = nil, nil
 	if x.fast {
-		lo, hi := rows[0]*cols*ns, rows[1]*cols*ns
-		p.Full = append([]bool(nil), x.full[lo:hi]...)
-		p.NV = append([]int32(nil), x.nv[lo:hi]...)
+		own := (rows[1] - rows[0]) * cols * ns // the plan starts at the chunk's first row
+		p.Full = append([]bool(nil), x.full[:own]...)
+		p.NV = append([]int32(nil), x.nv[:own]...)
 	}
 	return p, nil
 }

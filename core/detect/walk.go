@@ -44,7 +44,8 @@ const minShare = 0.5
 // ringRun holds the state of one detection (the rows [from, to) of the
 // grid, windows and options fixed) that scores chunks of its rows one after
 // the other: per worker, the ring geometry, the fast mode's per-centre plan
-// (made once per row, when a chunk first needs it) and the batch buffers.
+// of the chunk's rows (kept for the next chunk where the two overlap) and
+// the batch buffers.
 // The accumulators of the chunk being scored cover its rows [a, end): its
 // own and those its forward pairs reach below it (maxR rows, at most to).
 type ringRun struct {
@@ -72,15 +73,17 @@ type ringRun struct {
 	pairs  int64   // network evaluations so far
 
 	// Fast mode: per shell the multiplier m of the lattice; per cell of the
-	// grid and shell (index cell*ns + shell) whether the shell is scored in
-	// full, and its valid cells (the weight of a sampled shell's mean),
-	// made for the rows marked in planned.
-	fast    bool
-	mult    []int
-	full    []bool
-	nv      []int32
-	planned []bool
-	holes   []int32
+	// rows [pa, pe) and shell (index (cell - pa*cols)*ns + shell) whether
+	// the shell is scored in full, and its valid cells (the weight of a
+	// sampled shell's mean). Chunks take rows in increasing order on a
+	// worker, so the plan moves down the grid with them and holds at most a
+	// chunk and the rows its pairs reach.
+	fast   bool
+	mult   []int
+	full   []bool
+	nv     []int32
+	pa, pe int
+	holes  []int32
 }
 
 // splitShells returns, per shell, the forward offsets (dr > 0, or dr = 0
@@ -145,9 +148,6 @@ func newRingRun(s *grid.Stack, sc PairScorer, mask []bool, p *plan, from, to, ba
 		x.fast = x.fast || sh.step > 1
 	}
 	if x.fast {
-		x.full = make([]bool, s.Len()*ns)
-		x.nv = make([]int32, s.Len()*ns)
-		x.planned = make([]bool, s.Rows)
 		x.holes = holeTable(s.Geom, mask)
 	}
 	return x
@@ -158,17 +158,22 @@ func newRingRun(s *grid.Stack, sc PairScorer, mask []bool, p *plan, from, to, ba
 // accumulators.
 func (x *ringRun) chunk(a, b int) {
 	x.a, x.end = a, min(b+x.p.maxR, x.to)
-	cols := x.s.Cols
+	cols, ns := x.s.Cols, x.ns
 	if x.fast {
-		for r := a; r < x.end; r++ {
-			if x.planned[r] {
-				continue
-			}
-			x.planned[r] = true
-			for t := r * cols; t < (r+1)*cols; t++ {
-				if x.mask[t] {
-					x.planCentre(t)
-				}
+		// Keep the rows the last chunk planned that this one needs too.
+		full := make([]bool, (x.end-a)*cols*ns)
+		nv := make([]int32, len(full))
+		keep := a // the first row to plan
+		if a >= x.pa && a < x.pe {
+			keep = min(x.pe, x.end)
+			off := (a - x.pa) * cols * ns
+			copy(full, x.full[off:])
+			copy(nv, x.nv[off:])
+		}
+		x.full, x.nv, x.pa, x.pe = full, nv, a, x.end
+		for t := keep * cols; t < x.end*cols; t++ {
+			if x.mask[t] {
+				x.planCentre(t)
 			}
 		}
 	}
@@ -196,7 +201,7 @@ func (x *ringRun) lattice(c, r int, o offset, si int) bool {
 func (x *ringRun) planCentre(t int) {
 	cols := x.s.Cols
 	r, c := t/cols, t%cols
-	base := t * x.ns
+	base := (t - x.pa*cols) * x.ns
 	clean := x.clean(c, r)
 	for si := range x.p.shells {
 		sh := &x.p.shells[si]
@@ -273,8 +278,8 @@ func (x *ringRun) partner(c, r int, o offset) int {
 }
 
 // wants reports whether the centre whose shell si has the plan index pi
-// (cell*ns + si) scores its pair at offset o from (c, r): on the lattice,
-// or its shell is scored in full.
+// ((cell - pa*cols)*ns + si) scores its pair at offset o from (c, r): on
+// the lattice, or its shell is scored in full.
 func (x *ringRun) wants(pi int, c, r int, o offset, si int) bool {
 	return !x.fast || x.full[pi] || x.lattice(c, r, o, si)
 }
@@ -295,11 +300,11 @@ func (x *ringRun) walk(t int, visit func(j int, a, b int32)) int {
 				continue
 			}
 			wa, wb := int32(-1), int32(-1)
-			if x.wants(t*x.ns+si, c, r, o, si) {
+			if x.wants(a, c, r, o, si) { // the plan and the accumulators start at row a
 				wa = int32(a)
 			}
 			if j < x.end*cols { // a centre of the detection: its row is below end
-				if x.wants(j*x.ns+si, c, r, o, si) { // the lattice is symmetric
+				if x.wants((j-x.a*cols)*x.ns+si, c, r, o, si) { // the lattice is symmetric
 					wb = int32((j-x.a*cols)*x.ns + si)
 				}
 			}
@@ -318,7 +323,7 @@ func (x *ringRun) walk(t int, visit func(j int, a, b int32)) int {
 			if r+int(o.dr) >= x.from {
 				continue
 			}
-			if j := x.partner(c, r, o); j >= 0 && x.wants(t*x.ns+si, c, r, o, si) {
+			if j := x.partner(c, r, o); j >= 0 && x.wants(a, c, r, o, si) {
 				n++
 				if visit != nil {
 					visit(j, int32(a), -1)
