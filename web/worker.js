@@ -27,5 +27,12 @@ self.onmessage = async (e) => {
     }
     return;
   }
-  if (queue) queue.push(m); else self.haloHandle(m);
+  if (queue) queue.push(m);
+  else {
+    try {
+      self.haloHandle(m);
+    } catch (err) { // the Go program has stopped: say so rather than drop the message
+      self.postMessage({ type: 'fatal', id: m.id, message: String(err) });
+    }
+  }
 };

@@ -64,7 +64,7 @@ func intOr0(v js.Value) int {
 }
 
 func handle(m js.Value) {
-	id := m.Get("id").Int()
+	id := intOr0(m.Get("id")) // a message without one (the pool's "release") must not stop the worker
 	switch m.Get("type").String() {
 	case "cancel":
 		mu.Lock()
@@ -83,6 +83,8 @@ func handle(m js.Value) {
 		handleDetect(m)
 	case "chunk":
 		handleChunk(m)
+	case "release": // the pool keeps this sub-worker idle: drop the detection's data
+		subDetection = nil
 	case "score":
 		handleScore(m)
 	case "export":

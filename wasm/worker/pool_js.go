@@ -21,6 +21,9 @@ import (
 // stack and the model. A detection hands out chunks of rows as the
 // sub-workers come free (pipeline.Chunks) and merges the parts they return
 // (detect.Merger); scoring splits the rows into one band per sub-worker.
+// Sub-workers are kept between runs (idle for at most 30 s), so a run
+// after another one, such as a re-detection with new windows, starts
+// scoring at once.
 type webPool struct {
 	// max caps the number of sub-workers (the page's ?workers=N); 0 means
 	// navigator.hardwareConcurrency. It never exceeds hardwareConcurrency.
@@ -65,40 +68,127 @@ func (p webPool) Score(ctx context.Context, kind string, model []byte, x []float
 	return out, err
 }
 
-// runSubWorkers starts n sub-workers, posts each the request made by req
-// once it is ready, and hands each result (the bytes of a "part" or
-// "scored" message) to done, which returns the worker's next request, or
-// nil when it has none left; progress (may be nil) gets the rows done per
-// worker. It returns the first error and terminates the workers.
-func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, done func(w int, data []byte) (map[string]any, error), progress func(w, rows int) error) error {
+// subWorker is a sub-worker kept between the pool's runs, so that a run
+// (a re-detection with new windows, say) does not wait for workers to
+// start and instantiate the module again. Its message handler is made once
+// and passes messages to the handler of the run using it.
+type subWorker struct {
+	w       js.Value
+	fn      js.Func
+	ready   bool
+	dead    bool // it failed while idle: never taken again
+	onReady func()                       // set by a run waiting for it
+	onMsg   func(ev js.Value, m js.Value) // the current run's; nil when idle
+}
+
+// Sub-workers idle between runs, and the timer that terminates them after
+// subIdle (they hold their WebAssembly memory).
+var (
+	idleSubWorkers []*subWorker
+	idleTimer      js.Value
+	idleFunc       = js.FuncOf(func(js.Value, []js.Value) any { terminateIdle(); return nil })
+)
+
+const subIdleMillis = 30000
+
+// takeSubWorker returns an idle sub-worker, or starts one on the compiled
+// module mod.
+func takeSubWorker(mod js.Value) *subWorker {
+	for n := len(idleSubWorkers); n > 0; n-- {
+		sw := idleSubWorkers[n-1]
+		idleSubWorkers = idleSubWorkers[:n-1]
+		if !sw.dead {
+			return sw
+		}
+		sw.terminate()
+	}
+	sw := &subWorker{w: js.Global().Get("Worker").New("worker.js")}
+	sw.fn = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ev := args[0]
+		m := ev.Get("data")
+		if !m.IsUndefined() && m.Get("type").String() == "ready" {
+			sw.ready = true
+			if f := sw.onReady; f != nil {
+				sw.onReady = nil
+				f()
+			}
+			return nil
+		}
+		if sw.onMsg != nil {
+			sw.onMsg(ev, m)
+		} else if m.IsUndefined() || m.Get("type").String() == "fatal" {
+			sw.dead = true // an error event or its Go program stopped, between runs
+		}
+		return nil
+	})
+	sw.w.Set("onmessage", sw.fn)
+	sw.w.Set("onerror", sw.fn)
+	sw.w.Call("postMessage", map[string]any{"type": "init", "module": mod, "simd": !js.Global().Get("haloNoSIMD").Truthy()})
+	return sw
+}
+
+// releaseSubWorker keeps a sub-worker whose run went well for the next
+// run: it drops the run's data (a "release" message) and joins the idle
+// ones until the idle timer fires.
+func releaseSubWorker(sw *subWorker) {
+	sw.onMsg, sw.onReady = nil, nil
+	sw.w.Call("postMessage", map[string]any{"type": "release"})
+	idleSubWorkers = append(idleSubWorkers, sw)
+	if idleTimer.Truthy() {
+		js.Global().Call("clearTimeout", idleTimer)
+	}
+	idleTimer = js.Global().Call("setTimeout", idleFunc, subIdleMillis)
+}
+
+func (sw *subWorker) terminate() {
+	sw.onMsg, sw.onReady = nil, nil
+	sw.w.Call("terminate")
+	sw.fn.Release()
+}
+
+// terminateIdle terminates the idle sub-workers.
+func terminateIdle() {
+	for _, sw := range idleSubWorkers {
+		sw.terminate()
+	}
+	idleSubWorkers = nil
+	idleTimer = js.Undefined()
+}
+
+// runSubWorkers runs n sub-workers (idle ones first, the others started),
+// posts each the request made by req once it is ready, and hands each
+// result (the bytes of a "part" or "scored" message) to done, which returns
+// the worker's next request, or nil when it has none left; progress (may
+// be nil) gets the rows done per worker. It returns the first error. The
+// workers of a run that went well are kept for the next one; after an
+// error or a cancel they are terminated (they may still be busy).
+func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, done func(w int, data []byte) (map[string]any, error), progress func(w, rows int) error) (err error) {
 	mod := js.Global().Get("self").Get("haloModule")
 	if mod.IsUndefined() {
 		return fmt.Errorf("worker pool: the compiled module is not available in the worker")
 	}
 	events := make(chan poolEvent, 64*n)
 	memOf := make([]int, n) // the last memory each worker reported
-	workers := make([]js.Value, n)
-	funcs := make([]js.Func, n)
+	workers := make([]*subWorker, n)
+	for w := range workers {
+		workers[w] = takeSubWorker(mod)
+	}
 	defer func() {
-		for i := range workers {
-			if !workers[i].IsUndefined() {
-				workers[i].Call("terminate")
-				funcs[i].Release()
+		for _, sw := range workers {
+			if err == nil {
+				releaseSubWorker(sw)
+			} else {
+				sw.terminate()
 			}
 		}
 	}()
-	for w := 0; w < n; w++ {
-		wk := js.Global().Get("Worker").New("worker.js")
-		w := w
-		funcs[w] = js.FuncOf(func(_ js.Value, args []js.Value) any {
-			m := args[0].Get("data")
+	for w, sw := range workers {
+		sw.onMsg = func(ev, m js.Value) {
 			if m.IsUndefined() { // an ErrorEvent
-				events <- poolEvent{worker: w, err: fmt.Errorf("worker %d failed: %s", w+1, args[0].Get("message").String())}
-				return nil
+				events <- poolEvent{worker: w, err: fmt.Errorf("worker %d failed: %s", w+1, ev.Get("message").String())}
+				return
 			}
 			switch m.Get("type").String() {
-			case "ready":
-				wk.Call("postMessage", req(w))
 			case "progress":
 				select {
 				case events <- poolEvent{worker: w, done: m.Get("done").Int()}:
@@ -118,12 +208,12 @@ func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, d
 			case "error", "fatal":
 				events <- poolEvent{worker: w, err: fmt.Errorf("worker %d: %s", w+1, m.Get("message").String())}
 			}
-			return nil
-		})
-		wk.Set("onmessage", funcs[w])
-		wk.Set("onerror", funcs[w])
-		workers[w] = wk
-		wk.Call("postMessage", map[string]any{"type": "init", "module": mod, "simd": !js.Global().Get("haloNoSIMD").Truthy()})
+		}
+		if sw.ready {
+			sw.w.Call("postMessage", req(w))
+		} else {
+			sw.onReady = func() { sw.w.Call("postMessage", req(w)) }
+		}
 	}
 	finished := 0
 	for finished < n {
@@ -140,7 +230,7 @@ func runSubWorkers(ctx context.Context, n int, req func(w int) map[string]any, d
 					return err
 				}
 				if next != nil {
-					workers[e.worker].Call("postMessage", next)
+					workers[e.worker].w.Call("postMessage", next)
 				} else {
 					finished++
 				}
