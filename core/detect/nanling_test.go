@@ -391,3 +391,33 @@ func TestNanlingExplore(t *testing.T) {
 		}
 	}
 }
+
+// TestNanlingBandPairs: the network evaluations when the rows are split
+// into n bands each scored on its own (Options.Rows, the pools' split
+// before Detector chunks), against one pass, which any chunking of a
+// Detector matches: the pairs across a band's edges are scored by both
+// bands. Counting only, seconds:
+//
+//	go test ./core/detect -run NanlingBandPairs -nanling -v
+func TestNanlingBandPairs(t *testing.T) {
+	if !*nanlingFlag {
+		t.Skip("run with -nanling")
+	}
+	s, _ := loadNanling(t)
+	for _, exact := range []bool{false, true} {
+		o := Options{Inner: 13, Outer: 35, Exact: exact}
+		one := Pairs(s, nil, &o)
+		for _, n := range []int{2, 4, 8} {
+			bands := 0
+			for w := range n {
+				b := o
+				b.Rows = [2]int{w * s.Rows / n, (w + 1) * s.Rows / n}
+				bands += Pairs(s, nil, &b)
+			}
+			if bands <= one {
+				t.Errorf("exact=%v, %d bands: %d evaluations, one pass %d: want more", exact, n, bands, one)
+			}
+			t.Logf("(13,35) exact=%v, %d bands: %d evaluations, one pass %d: +%.1f%%", exact, n, bands, one, 100*float64(bands-one)/float64(one))
+		}
+	}
+}

@@ -64,9 +64,10 @@ func (d *Detector) Score(ctx context.Context, rows [2]int, progress func(done, t
 	p := &Part{From: rows[0], To: rows[1], End: x.end, Sum: x.sum, Cnt: x.cnt, Pairs: x.pairs}
 	x.sum, x.cnt = nil, nil
 	if x.fast {
-		own := (rows[1] - rows[0]) * cols * ns // the plan starts at the chunk's first row
-		p.Full = append([]bool(nil), x.full[:own]...)
-		p.NV = append([]int32(nil), x.nv[:own]...)
+		// The plan starts at the chunk's first row; the next chunk plans
+		// into new arrays, so the part may keep these.
+		own := (rows[1] - rows[0]) * cols * ns
+		p.Full, p.NV = x.full[:own:own], x.nv[:own:own]
 	}
 	return p, nil
 }
@@ -119,10 +120,7 @@ func NewMerger(s *grid.Stack, windows [][2]int, opt *Options) *Merger {
 	from, to := rowRange(o, s.Geom)
 	p := newPlan(windows, o.RingStep, o.ShellScale)
 	ns := len(p.shells)
-	fast := false
-	for _, sh := range p.shells {
-		fast = fast || sh.step > 1
-	}
+	fast := p.sampled()
 	cells := (to - from) * s.Cols * ns
 	m := &Merger{s: s, p: p, from: from, to: to, covered: make([]bool, to-from),
 		acc: accumulators{sum: make([]int64, cells), cnt: make([]int32, cells), fast: fast, p: p, scale: fixedScale(p.maxR)}}

@@ -98,3 +98,14 @@ func appendPerimeter(dst []offset, r int, shell int32) []offset {
 	}
 	return dst
 }
+
+// sampled reports whether any shell is sampled (fast mode with a stride
+// above 1).
+func (p *plan) sampled() bool {
+	for _, sh := range p.shells {
+		if sh.step > 1 {
+			return true
+		}
+	}
+	return false
+}

@@ -73,17 +73,16 @@ type ringRun struct {
 	pairs  int64   // network evaluations so far
 
 	// Fast mode: per shell the multiplier m of the lattice; per cell of the
-	// rows [pa, pe) and shell (index (cell - pa*cols)*ns + shell) whether
+	// chunk's rows [a, end) and shell (index (cell - a*cols)*ns + shell) whether
 	// the shell is scored in full, and its valid cells (the weight of a
 	// sampled shell's mean). Chunks take rows in increasing order on a
 	// worker, so the plan moves down the grid with them and holds at most a
 	// chunk and the rows its pairs reach.
-	fast   bool
-	mult   []int
-	full   []bool
-	nv     []int32
-	pa, pe int
-	holes  []int32
+	fast  bool
+	mult  []int
+	full  []bool
+	nv    []int32
+	holes []int32
 }
 
 // splitShells returns, per shell, the forward offsets (dr > 0, or dr = 0
@@ -145,8 +144,8 @@ func newRingRun(s *grid.Stack, sc PairScorer, mask []bool, p *plan, from, to, ba
 	}
 	for si, sh := range p.shells {
 		x.mult[si] = coprime(sh.step)
-		x.fast = x.fast || sh.step > 1
 	}
+	x.fast = p.sampled()
 	if x.fast {
 		x.holes = holeTable(s.Geom, mask)
 	}
@@ -157,6 +156,7 @@ func newRingRun(s *grid.Stack, sc PairScorer, mask []bool, p *plan, from, to, ba
 // plan of every row the chunk's pairs touch, and (with a scorer) zeroed
 // accumulators.
 func (x *ringRun) chunk(a, b int) {
+	lastA, lastEnd := x.a, x.end // the rows the last chunk planned (none at first)
 	x.a, x.end = a, min(b+x.p.maxR, x.to)
 	cols, ns := x.s.Cols, x.ns
 	if x.fast {
@@ -164,13 +164,13 @@ func (x *ringRun) chunk(a, b int) {
 		full := make([]bool, (x.end-a)*cols*ns)
 		nv := make([]int32, len(full))
 		keep := a // the first row to plan
-		if a >= x.pa && a < x.pe {
-			keep = min(x.pe, x.end)
-			off := (a - x.pa) * cols * ns
+		if a >= lastA && a < lastEnd {
+			keep = min(lastEnd, x.end)
+			off := (a - lastA) * cols * ns
 			copy(full, x.full[off:])
 			copy(nv, x.nv[off:])
 		}
-		x.full, x.nv, x.pa, x.pe = full, nv, a, x.end
+		x.full, x.nv = full, nv
 		for t := keep * cols; t < x.end*cols; t++ {
 			if x.mask[t] {
 				x.planCentre(t)
@@ -201,7 +201,7 @@ func (x *ringRun) lattice(c, r int, o offset, si int) bool {
 func (x *ringRun) planCentre(t int) {
 	cols := x.s.Cols
 	r, c := t/cols, t%cols
-	base := (t - x.pa*cols) * x.ns
+	base := (t - x.a*cols) * x.ns
 	clean := x.clean(c, r)
 	for si := range x.p.shells {
 		sh := &x.p.shells[si]
@@ -278,7 +278,7 @@ func (x *ringRun) partner(c, r int, o offset) int {
 }
 
 // wants reports whether the centre whose shell si has the plan index pi
-// ((cell - pa*cols)*ns + si) scores its pair at offset o from (c, r): on
+// ((cell - a*cols)*ns + si, as its accumulator) scores its pair at offset o from (c, r): on
 // the lattice, or its shell is scored in full.
 func (x *ringRun) wants(pi int, c, r int, o offset, si int) bool {
 	return !x.fast || x.full[pi] || x.lattice(c, r, o, si)

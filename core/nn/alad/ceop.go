@@ -23,6 +23,7 @@ import (
 // times per training step. softplus is gorgonia's (0 below -103, x above
 // 14, log1p(exp x) in float64 between).
 type ceOp struct {
+	fused.Plain
 	grad bool
 	st   *ceState
 }
@@ -104,9 +105,6 @@ func (op ceOp) Do(inputs ...G.Value) (G.Value, error) {
 	return s.dl, nil
 }
 
-func (op ceOp) ReturnsPtr() bool      { return false }
-func (op ceOp) CallsExtern() bool     { return false }
-func (op ceOp) OverwritesInput() int  { return -1 }
 func (op ceOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op ceOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op ceOp) String() string {

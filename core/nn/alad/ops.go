@@ -35,6 +35,7 @@ type snState struct {
 }
 
 type snOp struct {
+	fused.Plain
 	grad bool
 	st   *snState
 }
@@ -93,9 +94,6 @@ func (op snOp) Do(inputs ...G.Value) (G.Value, error) {
 	return s.dw, nil
 }
 
-func (op snOp) ReturnsPtr() bool      { return false }
-func (op snOp) CallsExtern() bool     { return false }
-func (op snOp) OverwritesInput() int  { return -1 }
 func (op snOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op snOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op snOp) String() string        { return fmt.Sprintf("specnorm<%s,grad%v>", op.st.name, op.grad) }
@@ -143,6 +141,7 @@ const (
 )
 
 type bnOp struct {
+	fused.Plain
 	mode bnMode
 	st   *bnState
 }
@@ -241,9 +240,6 @@ func (op bnOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 }
 
-func (op bnOp) ReturnsPtr() bool      { return false }
-func (op bnOp) CallsExtern() bool     { return false }
-func (op bnOp) OverwritesInput() int  { return -1 }
 func (op bnOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op bnOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op bnOp) String() string {

@@ -38,6 +38,7 @@ import (
 // products go through gorgonia.WhichBLAS, so gorgonia.Use applies, except
 // those of GemmRows.
 type convOp struct {
+	fused.Plain
 	mode  convMode
 	st    *convState
 	layer int
@@ -304,10 +305,6 @@ func (s *convState) col2im(dx, x []float32) {
 		blas32.KeepPositive(dx, x) // the gradient through the ReLU applied to x
 	}
 }
-
-func (op convOp) ReturnsPtr() bool     { return false }
-func (op convOp) CallsExtern() bool    { return false }
-func (op convOp) OverwritesInput() int { return -1 }
 
 func (op convOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 

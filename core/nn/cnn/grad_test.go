@@ -40,6 +40,20 @@ func runGraph(t *testing.T, m *Model, diffs, y []float32) *graphNet {
 	return net
 }
 
+// paramGrads returns copies of the parameter gradients of a graph run.
+func paramGrads(t *testing.T, net *graphNet) [][]float32 {
+	t.Helper()
+	var out [][]float32
+	for _, p := range net.params {
+		g, err := p.Grad()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, append([]float32(nil), g.Data().([]float32)...))
+	}
+	return out
+}
+
 // TestGradients holds the gradients of the training graph (convOp's
 // backward modes, the pooling and the loss) to central finite differences
 // of the float64 reference loss.
@@ -120,14 +134,7 @@ func TestStride1InPlace(t *testing.T) {
 		im2colAll = ref
 		net := runGraph(t, m, diffs, []float32{0, 1, 1, 0, 1, 0})
 		out := [][]float32{append([]float32(nil), net.logits.Value().Data().([]float32)...)}
-		for _, p := range net.params {
-			g, err := p.Grad()
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, append([]float32(nil), g.Data().([]float32)...))
-		}
-		return out
+		return append(out, paramGrads(t, net)...)
 	}
 	sameOutputs(t, run(true), run(false), "0: logits, then parameter gradients", "im2col", "in place")
 }

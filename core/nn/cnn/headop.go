@@ -34,6 +34,7 @@ import (
 // matrix (1/last where a position's channel meets its column); its backward
 // modes map (logits, dlogits) to the gradient of h, fc or fcb.
 type headOp struct {
+	fused.Plain
 	mode headMode
 	st   *headState
 }
@@ -162,9 +163,6 @@ func (op headOp) Do(inputs ...gorgonia.Value) (gorgonia.Value, error) {
 	return op.out(), nil
 }
 
-func (op headOp) ReturnsPtr() bool      { return false }
-func (op headOp) CallsExtern() bool     { return false }
-func (op headOp) OverwritesInput() int  { return -1 }
 func (op headOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op headOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op headOp) String() string {
@@ -207,6 +205,7 @@ func (op headOp) SymDiff(inputs gorgonia.Nodes, output, grad *gorgonia.Node) (go
 // in the order of gorgonia's nodes and with its float32 softplus, sigmoid
 // and sign (sign(-0) = -1).
 type bceOp struct {
+	fused.Plain
 	grad bool
 	st   *bceState
 }
@@ -305,9 +304,6 @@ func sigmoid32(x float32) float32 {
 	return float32(1.0 / (1.0 + math.Exp(float64(-x))))
 }
 
-func (op bceOp) ReturnsPtr() bool      { return false }
-func (op bceOp) CallsExtern() bool     { return false }
-func (op bceOp) OverwritesInput() int  { return -1 }
 func (op bceOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op bceOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op bceOp) String() string        { return fmt.Sprintf("bce%d<n%d,grad%v>", op.st.id, op.st.n, op.grad) }

@@ -81,14 +81,7 @@ func TestFusedHeadMatchesGorgonia(t *testing.T) {
 		out := [][]float32{graphLogits(t, m, diffs)}
 		net := runGraph(t, m, diffs, y)
 		out = append(out, []float32{net.cost.Value().Data().(float32)})
-		for _, p := range net.params {
-			g, err := p.Grad()
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, append([]float32(nil), g.Data().([]float32)...))
-		}
-		return out
+		return append(out, paramGrads(t, net)...)
 	}
 	sameOutputs(t, run(false), run(true), "0 logits, 1 loss, then parameter gradients", "gorgonia", "fused")
 }

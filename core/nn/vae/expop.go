@@ -20,6 +20,7 @@ import (
 // the backward mode reads the forward output of the same run (it depends on
 // it, so the tape machine runs it after).
 type expOp struct {
+	fused.Plain
 	back bool
 	st   *expState
 }
@@ -92,10 +93,6 @@ func (op expOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 	return op.st.dx, nil
 }
-
-func (op expOp) ReturnsPtr() bool     { return false }
-func (op expOp) CallsExtern() bool    { return false }
-func (op expOp) OverwritesInput() int { return -1 }
 
 func (op expOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 

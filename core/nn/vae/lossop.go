@@ -23,6 +23,7 @@ import (
 // and, backward, the gradient of lv: dlv = dz ⊙ eps ⊙ std / 2 (inputs z,
 // dz; the gradient of mu is dz itself).
 type reparamOp struct {
+	fused.Plain
 	back bool
 	st   *reparamState
 }
@@ -94,9 +95,6 @@ func (op reparamOp) Do(inputs ...G.Value) (G.Value, error) {
 	return s.dlv, nil
 }
 
-func (op reparamOp) ReturnsPtr() bool      { return false }
-func (op reparamOp) CallsExtern() bool     { return false }
-func (op reparamOp) OverwritesInput() int  { return -1 }
 func (op reparamOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op reparamOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op reparamOp) String() string {
@@ -133,6 +131,7 @@ func (op reparamOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, erro
 // which (0 o, 2 mu, 3 lv): 2g/B (o - x), g beta/B mu, g beta/(2B)
 // (exp32(lv) - 1). recon and kl of the last run stay in the state.
 type lossOp struct {
+	fused.Plain
 	which int // -1 forward
 	st    *lossState
 }
@@ -248,9 +247,6 @@ func (op lossOp) Do(inputs ...G.Value) (G.Value, error) {
 	return s.cost, nil
 }
 
-func (op lossOp) ReturnsPtr() bool      { return false }
-func (op lossOp) CallsExtern() bool     { return false }
-func (op lossOp) OverwritesInput() int  { return -1 }
 func (op lossOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op lossOp) Hashcode() uint32      { return fused.Hash(op) }
 func (op lossOp) String() string {

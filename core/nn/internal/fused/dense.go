@@ -122,6 +122,7 @@ const (
 )
 
 type denseOp struct {
+	Plain
 	mode denseMode
 	part int
 	st   *denseState
@@ -287,9 +288,6 @@ func (op denseOp) Do(inputs ...G.Value) (G.Value, error) {
 	}
 }
 
-func (op denseOp) ReturnsPtr() bool      { return false }
-func (op denseOp) CallsExtern() bool     { return false }
-func (op denseOp) OverwritesInput() int  { return -1 }
 func (op denseOp) WriteHash(h hash.Hash) { fmt.Fprint(h, op.String()) }
 func (op denseOp) Hashcode() uint32      { return Hash(op) }
 
