@@ -76,8 +76,8 @@ type subWorker struct {
 	w       js.Value
 	fn      js.Func
 	ready   bool
-	dead    bool // it failed while idle: never taken again
-	onReady func()                       // set by a run waiting for it
+	dead    bool                          // it failed while idle: never taken again
+	onReady func()                        // set by a run waiting for it
 	onMsg   func(ev js.Value, m js.Value) // the current run's; nil when idle
 }
 
