@@ -140,7 +140,11 @@ func start(id int, job func(context.Context, func(pipeline.Event)) (*result, *pi
 				post(map[string]any{"type": "error", "id": id, "message": fmt.Sprintf("internal error (please report it with your file): %v\n%s", p, debug.Stack())}, nil)
 			}
 		}()
+		pace := pacer{every: progressEvery}
 		res, kept, err := job(ctx, func(e pipeline.Event) {
+			if !pace.allow(e.Stage, e.Fraction) {
+				return
+			}
 			post(map[string]any{"type": "progress", "id": id, "stage": e.Stage, "fraction": e.Fraction, "message": e.Message}, nil)
 		})
 		if err == nil && ctx.Err() != nil { // cancelled after its last check: keep the last result

@@ -409,7 +409,11 @@ func handleChunk(m js.Value) {
 		return
 	}
 	go func() {
+		pace := pacer{every: progressEvery}
 		out, err := d.score(context.Background(), rows, func(done, total int) error {
+			if !pace.allow("", float64(done)/float64(max(total, 1))) {
+				return nil
+			}
 			post(map[string]any{"type": "progress", "id": id, "done": done}, nil)
 			return nil
 		})

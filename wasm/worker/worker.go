@@ -36,6 +36,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"halo/core/detect"
 	"halo/core/grid"
@@ -288,4 +289,34 @@ func resultOf(id int, res *pipeline.Result, progress func(pipeline.Event)) (*res
 	}
 	progress(pipeline.Event{Stage: "render", Fraction: 1, Message: fmt.Sprintf("drew %d maps", len(res.Methods))})
 	return out, res, nil
+}
+
+// pacer thins progress messages out to at most one per interval: each
+// message wakes the page (or the pool's worker) and redraws its progress
+// bar, and a detection reports every row, which on two cores took time
+// from the sub-workers scoring. The first message of a stage and a stage's
+// last (fraction 1) always pass.
+type pacer struct {
+	every time.Duration
+	now   func() time.Time // time.Now when nil
+	stage string
+	last  time.Time
+	sent  bool
+}
+
+// progressEvery is the pacing of the progress messages of the workers.
+const progressEvery = 100 * time.Millisecond
+
+// allow says whether a progress message of stage at fraction frac goes out.
+func (p *pacer) allow(stage string, frac float64) bool {
+	now := time.Now
+	if p.now != nil {
+		now = p.now
+	}
+	t := now()
+	if p.sent && stage == p.stage && frac < 1 && t.Sub(p.last) < p.every {
+		return false
+	}
+	p.stage, p.last, p.sent = stage, t, true
+	return true
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"halo/core/detect"
 	"halo/core/grid"
@@ -185,4 +186,28 @@ func TestPreviewMessage(t *testing.T) {
 	if _, err := preview([]byte(`{"units": {"Cu": "furlongs"}}`), s, "demo.csv"); err == nil {
 		t.Error("no error for a bad unit")
 	}
+}
+
+// TestPacer: at most one progress message per interval within a stage;
+// the first of each stage and a stage's end always pass.
+func TestPacer(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	at := t0
+	p := pacer{every: 100 * time.Millisecond, now: func() time.Time { return at }}
+	step := func(ms int, stage string, frac float64, want bool) {
+		t.Helper()
+		at = t0.Add(time.Duration(ms) * time.Millisecond)
+		if got := p.allow(stage, frac); got != want {
+			t.Errorf("%d ms, %s %.2f: allow %v, want %v", ms, stage, frac, got, want)
+		}
+	}
+	step(0, "detect", 0, true)     // the first message
+	step(10, "detect", 0.1, false) // too soon
+	step(99, "detect", 0.2, false)
+	step(100, "detect", 0.3, true) // an interval after the last one sent
+	step(150, "detect", 0.4, false)
+	step(160, "detect", 1, true) // the stage's end
+	step(170, "render", 0, true) // a new stage
+	step(180, "render", 0.5, false)
+	step(190, "detect", 0.5, true) // back to another stage
 }
