@@ -11,9 +11,12 @@ import (
 	"strings"
 	"testing"
 
+	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 const aucTol = 1e-12
@@ -126,6 +129,7 @@ func TestPlotsRender(t *testing.T) {
 		colour color.RGBA // a line or bar colour that must show
 	}{
 		{"roc", func() (*plot.Plot, error) { return ROCPlot(rocCurves(), "ROC") }, lineColors[1]},
+		{"capture", func() (*plot.Plot, error) { return CapturePlot(rocCurves(), "Capture") }, lineColors[1]},
 		{"pa", func() (*plot.Plot, error) { return PAPlot(th, p, a, "P-A") }, lineColors[0]},
 		{"loss", func() (*plot.Plot, error) { return LossPlot(losses, "Loss") }, lineColors[0]},
 		{"bar", func() (*plot.Plot, error) {
@@ -148,6 +152,22 @@ func TestPlotsRender(t *testing.T) {
 		}
 		if !hasColour(img, ink, 200) {
 			t.Errorf("%s: no text or axes", tc.name)
+		}
+		// Every string in Liberation Sans, regular or bold: the page ships
+		// no other face (assets/fonts/liberation/README.md).
+		var rec recorder.Canvas
+		pl.Draw(draw.NewCanvas(&rec, 6*vg.Inch, 4*vg.Inch))
+		texts := 0
+		for _, a := range rec.Actions {
+			if fs, ok := a.(*recorder.FillString); ok {
+				texts++
+				if f := fs.Font; f.Typeface != "Liberation" || f.Variant != "Sans" || f.Style != xfont.StyleNormal {
+					t.Errorf("%s: %q drawn in %s", tc.name, fs.String, f.Name())
+				}
+			}
+		}
+		if texts == 0 {
+			t.Errorf("%s: no text recorded", tc.name)
 		}
 		var svg bytes.Buffer
 		if err := SVG(&svg, pl, 6*vg.Inch, 4*vg.Inch); err != nil {

@@ -1,0 +1,9 @@
+// Package liberationserifitalic stands in for the font of that name in
+// codeberg.org/go-fonts/liberation: halo's figures use only Liberation Sans
+// regular and bold, so this face is Liberation Sans regular (README.md).
+package liberationserifitalic // import "codeberg.org/go-fonts/liberation/liberationserifitalic"
+
+import "codeberg.org/go-fonts/liberation/liberationsansregular"
+
+// TTF is the data of Liberation Sans regular.
+var TTF = liberationsansregular.TTF
