@@ -65,7 +65,8 @@ const csp = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-sr
 
 // site serves the page: index.html and the folders web/, assets/ and build/
 // (nothing else of the project tree). A request for X is answered from X.br
-// or X.gz when the client accepts that encoding and the file exists.
+// or X.gz when the client accepts that encoding and the file exists and is
+// not older than X.
 type site struct {
 	root  string
 	build string // folder served as build/; "" means root/build
@@ -115,11 +116,15 @@ func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Type", ctype)
 	}
 	accept := r.Header.Get("Accept-Encoding")
+	plain, err := os.Stat(full)
 	for _, enc := range []struct{ name, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-		if !strings.Contains(accept, enc.name) {
+		if err != nil || !strings.Contains(accept, enc.name) {
 			continue
 		}
-		if st, err := os.Stat(full + enc.ext); err == nil && !st.IsDir() {
+		// A compressed copy older than its file (a make build after it was
+		// made) is stale: the plain file is served until precompress
+		// replaces it.
+		if st, err := os.Stat(full + enc.ext); err == nil && !st.IsDir() && !st.ModTime().Before(plain.ModTime()) {
 			h.Set("Content-Encoding", enc.name)
 			h.Add("Vary", "Accept-Encoding")
 			http.ServeFile(w, r, full+enc.ext)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/andybalholm/brotli"
 )
@@ -104,6 +105,43 @@ func TestSiteServes(t *testing.T) {
 				t.Errorf("%s: %d bytes after gunzip, want 4000", tc.path, len(plain))
 			}
 		}
+	}
+}
+
+// TestSiteStaleCompressed rebuilds worker.wasm after its compressed copies
+// were made: the new plain file is served, not the old copies.
+func TestSiteStaleCompressed(t *testing.T) {
+	root := testSite(t)
+	wasm := filepath.Join(root, "build", "worker.wasm")
+	for _, enc := range []encoder{gzipLevel9, brotliQ6} {
+		if _, err := precompress(filepath.Join(root, "build"), enc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rebuilt := []byte("\x00asm rebuilt")
+	if err := os.WriteFile(wasm, rebuilt, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(wasm, later, later); err != nil {
+		t.Fatal(err)
+	}
+	h, err := newSite(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/build/worker.wasm", nil)
+	req.Header.Set("Accept-Encoding", "gzip, br")
+	resp, err := (&http.Client{Transport: &http.Transport{DisableCompression: true}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if enc := resp.Header.Get("Content-Encoding"); enc != "" || string(body) != string(rebuilt) {
+		t.Errorf("after a rebuild: Content-Encoding %q, %d bytes; want the plain rebuilt file (%d bytes)", enc, len(body), len(rebuilt))
 	}
 }
 
