@@ -12,20 +12,26 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 
 	"halo/core/pipeline/bench"
 )
 
-// benchReport is the JSON file of `halo bench`: the native results and,
-// with --wasm, those of the same workloads in js/wasm under Node.
+// benchReport is the JSON file of `halo bench`: the native results, with
+// --wasm those of the same workloads in js/wasm under Node, with --browser
+// the end-to-end workloads in headless Chromium, and the targets of issue
+// #6 with what this run measured of them.
 type benchReport struct {
-	Native []*bench.Result `json:"native"`
-	Wasm   []*bench.Result `json:"wasm,omitempty"`
+	Native  []*bench.Result `json:"native"`
+	Wasm    []*bench.Result `json:"wasm,omitempty"`
+	Browser []browserResult `json:"browser,omitempty"`
+	Targets []target        `json:"targets"`
 }
 
 // benchCmd runs `halo bench`: halo's stages on named workloads, timed
-// natively (and in js/wasm through Node with --wasm), as a table on stdout
-// and a JSON file.
+// natively (and in js/wasm through Node with --wasm, and the page end to
+// end in headless Chromium with --browser), as tables on stdout (the last
+// one the targets of issue #6) and a JSON file.
 func benchCmd(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("halo bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -38,6 +44,8 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 	nanling := fs.String("nanling", "", "folder of the nanling-li data (default ../shared/data/nanling-li beside the module)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	quiet := fs.Bool("q", false, "no progress messages")
+	browser := fs.Bool("browser", false, "also run the page end to end in headless Chromium (the demo, the workloads' surveys, 1 vs 2 workers, the download)")
+	buildDir := fs.String("build", "", "browser: the folder of worker.wasm, ui.wasm and wasm_exec.js to serve (default build/ of the module: make build)")
 	peerFile := fs.String("peer", "", "JSON `FILE` of the PyTorch peer (bench/peers/run.sh --json FILE): show halo / peer ratios for the paper workload")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -109,6 +117,26 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		rep.Native = append(rep.Native, r)
 		ran = append(ran, name)
 	}
+	browserWhy := "needs --browser"
+	if *browser {
+		s, why := browserSetupFor(ctx, root, *buildDir, *nanling, *seed, *cols, *rows)
+		if s == nil {
+			browserWhy = "browser skipped (above)"
+			fmt.Fprintf(stdout, "browser workloads skipped: %s\n\n", why)
+		} else {
+			browserWhy = ""
+			for _, w := range browserWorkloads(*quick) {
+				if (w.nanling && !slices.Contains(names, bench.Nanling)) || (w.paper && !slices.Contains(names, "paper")) {
+					continue
+				}
+				rep.Browser = append(rep.Browser, runBrowserWorkload(w, s, opt.Log))
+				if ctx.Err() != nil {
+					fmt.Fprintln(stderr, "halo bench: interrupted")
+					return 1
+				}
+			}
+		}
+	}
 	if *wasm && len(ran) > 0 {
 		wargs := []string{"-seed", fmt.Sprint(*seed), "-nanling", *nanling, "-cols", fmt.Sprint(*cols), "-rows", fmt.Sprint(*rows)}
 		if *quick {
@@ -143,6 +171,19 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout)
 		}
 	}
+	if len(rep.Browser) > 0 {
+		if err := writeBrowserTable(stdout, rep.Browser); err != nil {
+			fmt.Fprintln(stderr, "halo bench:", err)
+			return 1
+		}
+		fmt.Fprintln(stdout)
+	}
+	rep.Targets = targets(&rep, peer, browserWhy)
+	if err := writeTargets(stdout, rep.Targets); err != nil {
+		fmt.Fprintln(stderr, "halo bench:", err)
+		return 1
+	}
+	fmt.Fprintln(stdout)
 	if *jsonFile != "" {
 		b, err := json.MarshalIndent(&rep, "", " ")
 		if err == nil {
@@ -160,6 +201,27 @@ func benchCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "wrote %s\n", *jsonFile)
 	}
 	return 0
+}
+
+// browserSetupFor finds chromium and the built page for --browser, or
+// says why the browser workloads cannot run.
+func browserSetupFor(ctx context.Context, root, build, nanling string, seed uint64, cols, rows int) (*browserSetup, string) {
+	exe, err := exec.LookPath("chromium")
+	if err != nil {
+		return nil, "chromium not found on PATH (apt-get install chromium; make test installs it)"
+	}
+	if build == "" {
+		build = filepath.Join(root, "build")
+	}
+	for _, f := range []string{"worker.wasm", "ui.wasm", "wasm_exec.js"} {
+		if _, err := os.Stat(filepath.Join(build, f)); err != nil {
+			return nil, fmt.Sprintf("no %s: run make build (or give --build DIR)", filepath.Join(build, f))
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "index.html")); err != nil {
+		return nil, fmt.Sprintf("no index.html in %s: run halo bench inside the halo module", root)
+	}
+	return &browserSetup{ctx: ctx, exe: exe, root: root, build: build, nanling: nanling, seed: seed, cols: cols, rows: rows}, ""
 }
 
 func readNanlingWorkload(dir string) (*bench.Workload, error) {

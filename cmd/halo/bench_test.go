@@ -120,3 +120,69 @@ func TestBenchNanlingMissing(t *testing.T) {
 		t.Errorf("stdout %q does not say the workload was skipped", stdout.String())
 	}
 }
+
+// TestBenchBrowserQuick runs `halo bench --quick --browser` on the page the
+// tests build: the browser workloads of quick mode (the demo's first map,
+// one cycle of 1 vs 2 workers, the download) must each report their
+// numbers, and the targets table must show them beside their targets
+// (met or MISSED: no speed is asserted), with the unmeasured ones saying
+// why.
+func TestBenchBrowserQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives headless Chromium (about a minute)")
+	}
+	requireTool(t, "chromium")
+	build := buildWasm(t)
+	out := filepath.Join(t.TempDir(), "bench.json")
+	var stdout, stderr bytes.Buffer
+	code := benchCmd([]string{"--quick", "--workload", "paper", "--cols", "32", "--rows", "32", "--browser", "--build", build, "--json", out}, &stdout, &stderr)
+	t.Log("\n" + stdout.String())
+	if code != 0 {
+		t.Fatalf("halo bench exited %d: %s", code, stderr.String())
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep benchReport
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"demo first map": {"s-to-ready", "s-click-to-map", "s-open-to-map", "MB-worker"},
+		"demo scaling":   {"speedup-2-vs-1", "pairs/s-1-worker-33", "pairs/s-2-worker-35", "cycles"},
+		"download":       {"MB-br", "MB-gzip", "MB-identity", "s-compress.br"},
+	}
+	if len(rep.Browser) != len(want) {
+		t.Errorf("%d browser workloads, want %d: %+v", len(rep.Browser), len(want), rep.Browser)
+	}
+	for _, r := range rep.Browser {
+		if r.Error != "" || r.Skipped != "" {
+			t.Errorf("%s: error %q, skipped %q", r.Name, r.Error, r.Skipped)
+		}
+		for _, k := range want[r.Name] {
+			if v, ok := r.Metrics[k]; !ok || !(v > 0) || math.IsInf(v, 0) {
+				t.Errorf("%s: metric %s = %v (present %v), want a positive number", r.Name, k, v, ok)
+			}
+		}
+	}
+	if m := rep.Browser[2].Metrics; !(m["MB-br"] < m["MB-gzip"] && m["MB-gzip"] < m["MB-identity"]) {
+		t.Errorf("download: %v MB with brotli, %v with gzip, %v plain: want brotli < gzip < plain", m["MB-br"], m["MB-gzip"], m["MB-identity"])
+	}
+	measured := map[string]bool{"2b": true, "6a": true, "6b": true}
+	if len(rep.Targets) != 13 {
+		t.Errorf("%d targets, want 13", len(rep.Targets))
+	}
+	for _, tg := range rep.Targets {
+		if measured[tg.ID] {
+			if (tg.Status != targetMet && tg.Status != targetMissed) || !(tg.Value > 0) {
+				t.Errorf("target %s: status %q, value %v: want measured", tg.ID, tg.Status, tg.Value)
+			}
+		} else if tg.Status != targetNone || tg.Measured == "" {
+			t.Errorf("target %s: status %q, measured %q: want not measured, with the reason", tg.ID, tg.Status, tg.Measured)
+		}
+		if !strings.Contains(stdout.String(), tg.What) {
+			t.Errorf("the targets table has no row for %s %q", tg.ID, tg.What)
+		}
+	}
+}

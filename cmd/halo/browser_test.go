@@ -8,7 +8,6 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +19,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/network"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -80,16 +78,6 @@ func requireTool(t testing.TB, name string) string {
 	return p
 }
 
-// page is a served halo page in a headless Chromium tab.
-type page struct {
-	t        testing.TB
-	ctx      context.Context
-	url      string
-	mu       sync.Mutex
-	requests []string
-	loaded   time.Duration // from navigation to a ready compute engine
-}
-
 func openPage(t testing.TB, timeout time.Duration) *page {
 	t.Helper()
 	return openPageQuery(t, timeout, "")
@@ -99,98 +87,20 @@ func openPage(t testing.TB, timeout time.Duration) *page {
 // "?workers=1").
 func openPageQuery(t testing.TB, timeout time.Duration, query string) *page {
 	t.Helper()
+	return openBrowserPage(t, testSetup(t), timeout, query)
+}
+
+// testSetup is the browser of the tests: chromium from PATH, the module's
+// page and the worker built by buildWasm.
+func testSetup(t testing.TB) *browserSetup {
+	t.Helper()
 	exe := requireTool(t, "chromium")
 	build := buildWasm(t)
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(&site{root: root, build: build})
-	t.Cleanup(srv.Close)
-	// The profile folder is removed by hand: Chromium's helper processes may
-	// still be writing to it when the test's TempDir cleanup would run.
-	profile, err := os.MkdirTemp("", "halo-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(profile) })
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("enable-unsafe-swiftshader", true), // WebGL for the Ebiten viewer without a GPU
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, timeout)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
-	p := &page{t: t, ctx: ctx, url: srv.URL}
-	chromedp.ListenTarget(ctx, func(ev any) {
-		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
-			p.mu.Lock()
-			p.requests = append(p.requests, e.Request.URL)
-			p.mu.Unlock()
-		}
-	})
-	t0 := time.Now()
-	p.run(network.Enable(), chromedp.Navigate(srv.URL+"/"+query))
-	p.waitText("#stage", "Ready", 60*time.Second)
-	p.loaded = time.Since(t0)
-	t.Logf("page load to a ready compute engine: %.1f s", p.loaded.Seconds())
-	return p
-}
-
-func (p *page) run(actions ...chromedp.Action) {
-	p.t.Helper()
-	if err := chromedp.Run(p.ctx, actions...); err != nil {
-		p.t.Fatal(err)
-	}
-}
-
-func (p *page) eval(js string, out any) {
-	p.t.Helper()
-	p.run(chromedp.Evaluate(js, out))
-}
-
-// clickRun waits for the run button to be enabled and clicks it from the
-// page. A mouse click at the button's coordinates (chromedp.Click) missed
-// it now and then in make test, under load: the column preview, which
-// arrives from the worker after the drop, moves the button meanwhile.
-func (p *page) clickRun() {
-	p.t.Helper()
-	p.run(chromedp.WaitEnabled("#run", chromedp.ByID))
-	var ok bool
-	p.eval(`(() => { document.getElementById("run").click(); return true; })()`, &ok)
-}
-
-// waitText polls until the element's text contains want, failing early when
-// the page shows an error.
-func (p *page) waitText(sel, want string, limit time.Duration) string {
-	p.t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		var text, errText string
-		p.eval(fmt.Sprintf(`(document.querySelector(%q)||{}).textContent||""`, sel), &text)
-		if strings.Contains(text, want) {
-			return text
-		}
-		p.eval(`(e => e.hidden ? "" : e.textContent)(document.getElementById("error"))`, &errText)
-		if errText != "" && sel != "#error" {
-			p.t.Fatalf("waiting for %q in %s, the page shows an error: %s", want, sel, errText)
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("waiting for %q in %s: gave up after %v; text is %q", want, sel, limit, text)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	return &browserSetup{exe: exe, root: root, build: build}
 }
 
 // checkOrigin asserts that no request left the page's origin.
@@ -235,20 +145,6 @@ func sharedData(t testing.TB, parts ...string) string {
 // TestBrowserNanling drops the nanling-li grid and deposits into the page,
 // runs the default methods and checks that the AUCs shown equal those of the
 // native pipeline for the same Config, and that the map is not blank.
-// load drops a samples and a deposits CSV on the page's pickers, waits until
-// both are read (asynchronously; the larger last) and the column preview
-// says preview (such as "39 elements"), within limit.
-func (p *page) load(samples, deposits, preview string, limit time.Duration) {
-	p.t.Helper()
-	p.run(
-		chromedp.SetUploadFiles("#f-samples", []string{samples}, chromedp.ByID),
-		chromedp.SetUploadFiles("#f-deposits", []string{deposits}, chromedp.ByID),
-	)
-	p.waitText("#files", filepath.Base(deposits), limit)
-	p.waitText("#files", filepath.Base(samples), limit)
-	p.waitText("#preview", preview, limit)
-}
-
 func TestBrowserNanling(t *testing.T) {
 	if testing.Short() {
 		t.Skip("browser test")
@@ -477,7 +373,7 @@ func (p *page) checkSlider() {
 }
 
 // redPixels counts the pixels of the high class colour (#d7191c) in a PNG.
-func redPixels(t testing.TB, b []byte) int {
+func redPixels(t tb, b []byte) int {
 	t.Helper()
 	img, err := png.Decode(bytes.NewReader(b))
 	if err != nil {

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,65 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 )
-
-// BenchmarkServedDownload: the bytes of the page as `make serve` serves it
-// (index.html, web/, the build/ of `make build`), with brotli and with
-// gzip, compressed as halo serve does, and the seconds each compression
-// of build/ takes (target: under 10 MB compressed). It skips without
-// build/worker.wasm.
-func BenchmarkServedDownload(b *testing.B) {
-	root, err := filepath.Abs("../..")
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := os.Stat(filepath.Join(root, "build", "worker.wasm")); err != nil {
-		b.Skip("no build/worker.wasm: run make build first")
-	}
-	for b.Loop() {
-		tmp := b.TempDir()
-		for _, f := range []string{"worker.wasm", "ui.wasm", "wasm_exec.js"} {
-			data, err := os.ReadFile(filepath.Join(root, "build", f))
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(tmp, f), data, 0o644); err != nil {
-				b.Fatal(err)
-			}
-		}
-		for _, enc := range []encoder{brotliQ6, gzipLevel9} {
-			t0 := time.Now()
-			if _, err := precompress(tmp, enc); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(time.Since(t0).Seconds(), "s-compress"+enc.ext)
-		}
-		paths := []string{"index.html", "build/worker.wasm", "build/ui.wasm", "build/wasm_exec.js"}
-		web, err := os.ReadDir(filepath.Join(root, "web"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		for _, e := range web {
-			paths = append(paths, "web/"+e.Name())
-		}
-		srv := httptest.NewServer(&site{root: root, build: tmp})
-		for _, enc := range []string{"br", "gzip"} {
-			total := 0
-			for _, p := range paths {
-				req, _ := http.NewRequest("GET", srv.URL+"/"+p, nil)
-				req.Header.Set("Accept-Encoding", enc)
-				resp, err := srv.Client().Transport.RoundTrip(req) // no transparent decompression
-				if err != nil {
-					b.Fatal(err)
-				}
-				n, _ := io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				total += int(n)
-			}
-			b.ReportMetric(float64(total)/1e6, "MB-"+enc)
-		}
-		srv.Close()
-	}
-}
 
 // chromiumCPU returns the CPU time, in seconds, of every process whose
 // name holds "chrom" (Linux /proc; ok false elsewhere).

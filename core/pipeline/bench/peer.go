@@ -133,3 +133,10 @@ func ratio(a, b float64) string {
 	}
 	return fmt.Sprintf("%.2fx", a/b)
 }
+
+// Stage returns the peer's stage of that name, or nil.
+func (p *Peer) Stage(name string) *PeerStage { return p.stage(name) }
+
+// PerCPURate is the stage's rate per CPU second where the peer measured
+// it, else per wall second.
+func (s *PeerStage) PerCPURate() float64 { return s.rate() }

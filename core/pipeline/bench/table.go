@@ -191,3 +191,7 @@ func insertAfter(names []string, name string, r *Result) []string {
 	}
 	return append(names, name)
 }
+
+// OfRoofline is the stage's share of the roofline measured in the same
+// run, per CPU second where the CPU time is known (else per wall second).
+func (s *Stage) OfRoofline() float64 { return s.cpuRoofline() }
