@@ -11,7 +11,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Packages whose tests also run in js/wasm through Node (same code, same numbers).
 WASM_TEST_PKGS := ./core/... ./wasm/ui/...
 
-.PHONY: all build serve test deps vet test-native test-wasm test-fuzz bench bench-browser clean
+.PHONY: all build serve test deps vet test-native test-wasm test-fuzz bench clean
 
 all: build
 
@@ -74,20 +74,13 @@ test: deps vet test-native test-wasm test-fuzz
 
 # The measuring instrument (README "Performance"): the PyTorch peer when
 # python3-torch is installed (skipped with a message otherwise), then the
-# named workloads natively and in js/wasm through Node, with halo / peer
-# ratios.
+# named workloads natively, in js/wasm through Node and end to end in
+# headless Chromium (skipped with a message without chromium: make deps),
+# with halo / peer ratios and the table of issue #6's targets.
 bench: build
 	rm -f build/bench-peers.json
 	sh bench/peers/run.sh --json build/bench-peers.json
-	./build/halo bench --workload all --wasm --json build/bench.json $$([ -f build/bench-peers.json ] && echo --peer build/bench-peers.json)
-
-# End to end in headless Chromium (issue #6): the demo's first map, ALAD on
-# nanling-li, 1 vs 2 workers, the workers' memory (README "Performance").
-# The CNN on nanling-li and on the paper-shaped survey takes minutes: run it
-# on purpose with
-#   go test ./cmd/halo -run '^$$' -bench 'BenchmarkBrowser(Nanling|Paper)CNN' -benchtime 1x -timeout 90m
-bench-browser:
-	$(GO) test ./cmd/halo -run '^$$' -bench 'BenchmarkBrowser(DemoFirstMap|NanlingALAD|PaperALAD|WorkerScaling)' -benchtime 1x -timeout 30m
+	./build/halo bench --workload all --wasm --browser --json build/bench.json $$([ -f build/bench-peers.json ] && echo --peer build/bench-peers.json)
 
 clean:
 	rm -rf build out
