@@ -181,6 +181,13 @@ func (p *page) checkMethods(names ...string) {
 		for (const c of document.querySelectorAll("input[name=method]")) c.checked = want.includes(c.value); return true; })()`, b), &ok)
 }
 
+// setEpochs sets the page's training epochs.
+func (p *page) setEpochs(n int) {
+	p.t.Helper()
+	var ok bool
+	p.eval(fmt.Sprintf(`(() => { document.getElementById("epochs").value = "%d"; return true; })()`, n), &ok)
+}
+
 // memory is the result message's WebAssembly memory in bytes (wasm/worker).
 type memory struct {
 	Worker     float64 `json:"worker"`

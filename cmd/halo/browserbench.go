@@ -123,10 +123,7 @@ func nanlingFiles(s *browserSetup) (string, string) {
 func nanlingALAD(t tb, s *browserSetup, m metrics) {
 	samples, deposits := nanlingFiles(s)
 	rep, mem, sec := runFiles(t, s, samples, deposits, "alad", 10*time.Minute)
-	m["s-open-to-map"] = sec
-	m["s-alad"] = rep.Methods[0].Seconds
-	m["AUC"] = rep.Methods[0].AUC
-	m.memory(mem)
+	runMetrics(m, rep, mem, sec)
 }
 
 // nanlingCNN: page load, nanling-li, the CNN with the default settings:
@@ -167,10 +164,7 @@ func paperFiles(t tb, s *browserSetup) (string, string) {
 func paperALAD(t tb, s *browserSetup, m metrics) {
 	samples, deposits := paperFiles(t, s)
 	rep, mem, sec := runFiles(t, s, samples, deposits, "alad", 20*time.Minute)
-	m["s-open-to-map"] = sec
-	m["s-alad"] = rep.Methods[0].Seconds
-	m["cells"] = float64(rep.Data.Cols * rep.Data.Rows)
-	m.memory(mem)
+	runMetrics(m, rep, mem, sec)
 }
 
 // paperCNN: the CNN with the page's defaults (train + fast (13,35)
@@ -180,17 +174,26 @@ func paperCNN(t tb, s *browserSetup, m metrics) {
 	samples, deposits := paperFiles(t, s)
 	rep, mem, sec := runFiles(t, s, samples, deposits, "cnn", 40*time.Minute)
 	cnnMetrics(m, rep, mem, sec)
-	m["cells"] = float64(rep.Data.Cols * rep.Data.Rows)
 }
 
-// cnnMetrics records a CNN run: seconds from opening the page, in the CNN,
-// in training (with the pairs and the other preparation) and in detection,
-// the AUC, the evaluations and their rate, the workers and the memory.
-func cnnMetrics(m metrics, rep *pipeline.Report, mem memory, sec float64) {
+// runMetrics records what every run of one method reports: seconds from
+// opening the page and in the method (as "s-"+name), the AUC, the grid's
+// cells and the compute workers' memory.
+func runMetrics(m metrics, rep *pipeline.Report, mem memory, sec float64) {
 	r := rep.Methods[0]
 	m["s-open-to-map"] = sec
-	m["s-cnn"] = r.Seconds
+	m["s-"+r.Name] = r.Seconds
 	m["AUC"] = r.AUC
+	m["cells"] = float64(rep.Data.Cols * rep.Data.Rows)
+	m.memory(mem)
+}
+
+// cnnMetrics records a CNN run: runMetrics, and the seconds in training
+// (with the pairs and the other preparation) and in detection, the
+// evaluations and their rate and the workers.
+func cnnMetrics(m metrics, rep *pipeline.Report, mem memory, sec float64) {
+	runMetrics(m, rep, mem, sec)
+	r := rep.Methods[0]
 	if tr := r.Training; tr != nil {
 		m["s-detect"] = tr.DetectSeconds
 		m["s-train"] = r.Seconds - tr.DetectSeconds
@@ -198,7 +201,6 @@ func cnnMetrics(m metrics, rep *pipeline.Report, mem memory, sec float64) {
 		m["pairs/s"] = tr.PairsPerSecond
 		m["workers"] = float64(tr.Workers)
 	}
-	m.memory(mem)
 }
 
 // demoScaling: in one page, the CNN trained briefly on the demo, then its
@@ -207,8 +209,7 @@ func cnnMetrics(m metrics, rep *pipeline.Report, mem memory, sec float64) {
 func demoScaling(t tb, s *browserSetup, cycles int, m metrics) {
 	p := openBrowserPage(t, s, 15*time.Minute, "")
 	p.checkMethods("cnn")
-	var ok bool
-	p.eval(`(() => { document.getElementById("epochs").value = "1"; return true; })()`, &ok)
+	p.setEpochs(1)
 	p.run(chromedp.Click("#demo", chromedp.ByID))
 	p.waitText("#stage", "done", 8*time.Minute)
 	workerScaling(t, p, cycles, m)
@@ -221,8 +222,7 @@ func nanlingScaling(t tb, s *browserSetup, m metrics) {
 	samples, deposits := nanlingFiles(s)
 	p.load(samples, deposits, "39 elements", 60*time.Second)
 	p.checkMethods("cnn")
-	var ok bool
-	p.eval(`(() => { document.getElementById("epochs").value = "1"; return true; })()`, &ok)
+	p.setEpochs(1)
 	p.clickRun()
 	p.waitText("#stage", "done", 10*time.Minute)
 	workerScaling(t, p, 1, m)

@@ -139,13 +139,13 @@ func targets(rep *benchReport, peer *bench.Peer, browserWhy string) []target {
 	case st == nil || st.MapRate <= 0:
 		t.Measured = "needs the paper workload"
 	case peer == nil:
-		t.Measured = fmt.Sprintf("%s ring pairs/s; the peer needs --peer (python3-torch)", num(st.MapRate))
+		t.Measured = fmt.Sprintf("%s ring pairs/s; the peer needs --peer (python3-torch)", bench.Num(st.MapRate))
 	case peer.Stage("cnn infer paper") == nil:
 		t.Measured = "the peer file has no cnn infer paper"
 	default:
 		pr := peer.Stage("cnn infer paper").PerCPURate()
 		t.Value = st.MapRate / pr
-		t.Measured = fmt.Sprintf("%.2fx (%s against %s pairs/s)", t.Value, num(st.MapRate), num(pr))
+		t.Measured = fmt.Sprintf("%.2fx (%s against %s pairs/s)", t.Value, bench.Num(st.MapRate), bench.Num(pr))
 		t.Status = status(t.Value >= 1)
 	}
 	ts = append(ts, t)
@@ -180,17 +180,6 @@ func status(ok bool) string {
 		return targetMet
 	}
 	return targetMissed
-}
-
-// num formats a rate as the tables do.
-func num(v float64) string {
-	switch {
-	case v >= 1e4:
-		return fmt.Sprintf("%.1f k", v/1e3)
-	case v >= 100:
-		return fmt.Sprintf("%.0f", v)
-	}
-	return fmt.Sprintf("%.2f", v)
 }
 
 // writeTargets writes the targets table.

@@ -39,7 +39,8 @@ func ReadPeer(r io.Reader) (*Peer, error) {
 	return &p, nil
 }
 
-func (p *Peer) stage(name string) *PeerStage {
+// Stage returns the peer's stage of that name, or nil.
+func (p *Peer) Stage(name string) *PeerStage {
 	for i := range p.Stages {
 		if p.Stages[i].Name == name {
 			return &p.Stages[i]
@@ -48,7 +49,9 @@ func (p *Peer) stage(name string) *PeerStage {
 	return nil
 }
 
-func (s *PeerStage) rate() float64 {
+// PerCPURate is the stage's rate per CPU second where the peer measured
+// it, else per wall second.
+func (s *PeerStage) PerCPURate() float64 {
 	if s.CPURate > 0 {
 		return s.CPURate
 	}
@@ -96,26 +99,27 @@ func WritePeerTable(w io.Writer, native, wasm *Result, p *Peer) error {
 		return st.cpuRate()
 	}
 	for _, pp := range peerPairs {
-		ps := p.stage(pp.peer)
+		ps := p.Stage(pp.peer)
 		if ps == nil {
 			continue
 		}
-		pr := ps.rate()
+		pr := ps.PerCPURate()
 		if pp.halo == "roofline" {
 			pr = ps.GFLOPS
 		}
 		hn := rate(native, pp.halo)
-		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t", pp.halo, pp.what, num(hn), num(pr), ratio(hn, pr))
+		line := fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t", pp.halo, pp.what, Num(hn), Num(pr), ratio(hn, pr))
 		if wasm != nil {
 			hw := rate(wasm, pp.halo)
-			line += fmt.Sprintf("%s\t%s\t", num(hw), ratio(hw, pr))
+			line += fmt.Sprintf("%s\t%s\t", Num(hw), ratio(hw, pr))
 		}
 		fmt.Fprintln(tw, line)
 	}
 	return tw.Flush()
 }
 
-func num(v float64) string {
+// Num formats a rate as the tables do ("-" for none).
+func Num(v float64) string {
 	switch {
 	case v <= 0:
 		return "-"
@@ -133,10 +137,3 @@ func ratio(a, b float64) string {
 	}
 	return fmt.Sprintf("%.2fx", a/b)
 }
-
-// Stage returns the peer's stage of that name, or nil.
-func (p *Peer) Stage(name string) *PeerStage { return p.stage(name) }
-
-// PerCPURate is the stage's rate per CPU second where the peer measured
-// it, else per wall second.
-func (s *PeerStage) PerCPURate() float64 { return s.rate() }

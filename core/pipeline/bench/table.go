@@ -52,7 +52,7 @@ func WriteTable(w io.Writer, native, wasm *Result) error {
 		st := native.Stage(name)
 		if st != nil {
 			line = fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t", st.Name, count(st.Items)+" "+st.Unit, secs(st.Seconds), secs(st.CPUSeconds),
-				formatRate(st.cpuRate(), st.Unit), gflops(st.cpuGFLOPS()), pct(st.cpuRoofline()), secs(st.FullSeconds), float64(st.HeapInuse)/(1<<20))
+				formatRate(st.cpuRate(), st.Unit), gflops(st.cpuGFLOPS()), pct(st.OfRoofline()), secs(st.FullSeconds), float64(st.HeapInuse)/(1<<20))
 		}
 		if wasm != nil {
 			if ws := wasm.Stage(name); ws != nil {
@@ -61,7 +61,7 @@ func WriteTable(w io.Writer, native, wasm *Result) error {
 					ratio = fmt.Sprintf("%.1fx", st.cpuRate()/ws.cpuRate())
 				}
 				line += fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t", secs(ws.Seconds), secs(ws.CPUSeconds), formatRate(ws.cpuRate(), ws.Unit),
-					gflops(ws.cpuGFLOPS()), pct(ws.cpuRoofline()), secs(ws.FullSeconds), ratio)
+					gflops(ws.cpuGFLOPS()), pct(ws.OfRoofline()), secs(ws.FullSeconds), ratio)
 			} else {
 				line += "-\t-\t-\t-\t-\t-\t-\t"
 			}
@@ -167,7 +167,9 @@ func (s *Stage) cpuGFLOPS() float64 {
 	return s.GFLOPS
 }
 
-func (s *Stage) cpuRoofline() float64 {
+// OfRoofline is the stage's share of the roofline measured in the same
+// run, per CPU second where the CPU time is known (else per wall second).
+func (s *Stage) OfRoofline() float64 {
 	if s.CPURoofline > 0 {
 		return s.CPURoofline
 	}
@@ -191,7 +193,3 @@ func insertAfter(names []string, name string, r *Result) []string {
 	}
 	return append(names, name)
 }
-
-// OfRoofline is the stage's share of the roofline measured in the same
-// run, per CPU second where the CPU time is known (else per wall second).
-func (s *Stage) OfRoofline() float64 { return s.cpuRoofline() }
