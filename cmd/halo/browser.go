@@ -7,11 +7,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"halo/core/pipeline"
@@ -135,26 +135,45 @@ func (p *page) clickRun() {
 	p.eval(`(() => { document.getElementById("run").click(); return true; })()`, &ok)
 }
 
-// waitText polls until the element's text contains want, failing early when
-// the page shows an error.
+// waitText waits until the element's text contains want, failing early when
+// the page shows an error, and returns the text. The page itself watches
+// its DOM (a MutationObserver) and answers once, so nothing polls it
+// meanwhile: polling (two evaluations every 200 ms) had taken renderer and
+// browser time from the page's workers during the timed runs.
 func (p *page) waitText(sel, want string, limit time.Duration) string {
 	p.t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		var text, errText string
-		p.eval(fmt.Sprintf(`(document.querySelector(%q)||{}).textContent||""`, sel), &text)
-		if strings.Contains(text, want) {
-			return text
-		}
-		p.eval(`(e => e.hidden ? "" : e.textContent)(document.getElementById("error"))`, &errText)
-		if errText != "" && sel != "#error" {
-			p.t.Fatalf("waiting for %q in %s, the page shows an error: %s", want, sel, errText)
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("waiting for %q in %s: gave up after %v; text is %q", want, sel, limit, text)
-		}
-		time.Sleep(200 * time.Millisecond)
+	var res struct {
+		Text    string `json:"text"`
+		Error   string `json:"error"`
+		Timeout bool   `json:"timeout"`
 	}
+	js := fmt.Sprintf(`new Promise((resolve) => {
+		const sel = %q, want = %q;
+		const check = () => {
+			const text = (document.querySelector(sel) || {}).textContent || "";
+			if (text.includes(want)) return {text};
+			const e = document.getElementById("error");
+			if (sel !== "#error" && e && !e.hidden && e.textContent) return {text, error: e.textContent};
+			return null;
+		};
+		const first = check();
+		if (first) return resolve(first);
+		let timer;
+		const obs = new MutationObserver(() => {
+			const r = check();
+			if (r) { obs.disconnect(); clearTimeout(timer); resolve(r); }
+		});
+		obs.observe(document.documentElement, {subtree: true, childList: true, characterData: true, attributes: true});
+		timer = setTimeout(() => { obs.disconnect(); resolve({text: (document.querySelector(sel) || {}).textContent || "", timeout: true}); }, %d);
+	})`, sel, want, limit.Milliseconds())
+	p.run(chromedp.Evaluate(js, &res, func(e *runtime.EvaluateParams) *runtime.EvaluateParams { return e.WithAwaitPromise(true) }))
+	switch {
+	case res.Error != "":
+		p.t.Fatalf("waiting for %q in %s, the page shows an error: %s", want, sel, res.Error)
+	case res.Timeout:
+		p.t.Fatalf("waiting for %q in %s: gave up after %v; text is %q", want, sel, limit, res.Text)
+	}
+	return res.Text
 }
 
 // load drops a samples and a deposits CSV on the page's pickers, waits until
