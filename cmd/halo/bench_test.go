@@ -47,6 +47,7 @@ func TestBenchCmd(t *testing.T) {
 	if len(r.Stages) != len(bench.StagesHere()) {
 		t.Errorf("%d stages, want %d", len(r.Stages), len(bench.StagesHere()))
 	}
+	refs := 0
 	for _, name := range bench.StagesHere() {
 		st := r.Stage(name)
 		if st == nil {
@@ -61,6 +62,20 @@ func TestBenchCmd(t *testing.T) {
 		if arithmetic && (!(st.GFLOPS > 0) || !(st.Roofline > 0)) {
 			t.Errorf("stage %q: %g GFLOPS, roofline ratio %g: want positive", name, st.GFLOPS, st.Roofline)
 		}
+		// The network and detection stages have a reading of the roofline
+		// GEMM of their own, taken just before them, and their share is
+		// over it.
+		gemm := strings.HasPrefix(name, "gemm") || name == "roofline"
+		switch {
+		case arithmetic && !gemm && (st.Ref == nil || !(st.Ref.GFLOPS > 0) || math.Abs(st.Roofline*st.Ref.GFLOPS/st.GFLOPS-1) > 1e-9):
+			t.Errorf("stage %q: reference %+v, share %g of %g GFLOPS: want its own reading, the share over it", name, st.Ref, st.Roofline, st.GFLOPS)
+		case !(arithmetic && !gemm) && st.Ref != nil:
+			t.Errorf("stage %q has a reference reading %+v", name, st.Ref)
+		}
+		refs += map[bool]int{true: 1}[st.Ref != nil]
+	}
+	if refs != len(r.References) {
+		t.Errorf("%d stages with a reference, %d readings in the result", refs, len(r.References))
 	}
 	// The detection stages cover a band of rows; their full-grid estimate
 	// is for more pairs than they scored.

@@ -39,14 +39,20 @@
 //
 // A multiply-add counts as 2 FLOPs. A training step counts 3 forward
 // passes (forward, gradient with respect to the activations, gradient with
-// respect to the weights). The multiply-adds per pair of the CNN are
-// cnn.Arch.MACs; those of ALAD and the VAE are computed from their widths by
-// ALADTrainMACs, ALADScoreMACs, VAETrainMACs and VAEScoreMACs (dense layers
-// only: biases, activations, batch norm, dropout, spectral normalisation
-// and the optimiser are not counted, so GFLOPS here are a lower bound of the
-// work done). Stage.Roofline is the stage's GFLOPS over the GEMM's GFLOPS
-// of the same run: the share of the machine's tuned single-thread float32
-// product speed that the stage reaches.
+// respect to the weights), as ANCHORS.md's arithmetic budget does. The
+// multiply-adds per pair of the CNN are cnn.Arch.MACs; those of ALAD and
+// the VAE are computed from their widths by ALADTrainMACs, ALADScoreMACs,
+// VAETrainMACs and VAEScoreMACs (dense layers only: biases, activations,
+// batch norm, dropout, spectral normalisation and the optimiser are not
+// counted). It is a count of the model's arithmetic, not of the products
+// that run: those leave out gradients nobody needs (of the data; in ALAD's
+// generator/encoder step, of the discriminators' weights), so for ALAD's
+// training the count exceeds the multiply-adds done. Stage.Roofline is the
+// stage's GFLOPS over the GFLOPS of the roofline GEMM read again just
+// before the stage (Stage.Ref, all of them in Result.References): the
+// share of the machine's tuned single-thread float32 product speed that
+// the stage reaches, against a reading that the machine's drift over the
+// run has not moved away from the stage's.
 //
 // # Memory
 //

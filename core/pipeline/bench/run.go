@@ -63,11 +63,14 @@ type Stage struct {
 	// are not arithmetic-bound) and the resulting GFLOPS.
 	FLOPs  float64 `json:"flops,omitempty"`
 	GFLOPS float64 `json:"gflops,omitempty"`
-	// Roofline is GFLOPS over Result.RooflineGFLOPS. CPUGFLOPS and
-	// CPURoofline are the same per CPU second.
-	Roofline    float64 `json:"roofline,omitempty"`
-	CPUGFLOPS   float64 `json:"cpu_gflops,omitempty"`
-	CPURoofline float64 `json:"cpu_roofline,omitempty"`
+	// Roofline is GFLOPS over the roofline GEMM's GFLOPS read just before
+	// the stage (Ref; the "roofline" stage's own reading for the stages
+	// that have none). CPUGFLOPS and CPURoofline are the same per CPU
+	// second.
+	Roofline    float64  `json:"roofline,omitempty"`
+	CPUGFLOPS   float64  `json:"cpu_gflops,omitempty"`
+	CPURoofline float64  `json:"cpu_roofline,omitempty"`
+	Ref         *Reading `json:"ref,omitempty"`
 	// FullItems and FullSeconds extrapolate the rate (CPURate where known,
 	// else Rate) to the full job when the stage measured a part of it
 	// (every row of the grid, a full epoch); 0 when the stage did the full
@@ -106,12 +109,22 @@ type Result struct {
 	// stage.
 	RooflineGFLOPS    float64 `json:"roofline_gflops"`
 	RooflineCPUGFLOPS float64 `json:"roofline_cpu_gflops,omitempty"`
-	Stages            []Stage `json:"stages"`
+	// References are the readings of the same GEMM taken just before each
+	// arithmetic stage (Stage.Ref), in order.
+	References []Reading `json:"references,omitempty"`
+	Stages     []Stage   `json:"stages"`
 	// Seconds is the wall-clock time of the whole run; HeapInuse and Sys
 	// the peaks over it.
 	Seconds   float64 `json:"seconds"`
 	HeapInuse uint64  `json:"heap_inuse_peak"`
 	Sys       uint64  `json:"sys_peak"`
+}
+
+// Reading is one reading of the roofline GEMM: GFLOPS per wall-clock
+// second and per CPU second (0 where the CPU time is unknown).
+type Reading struct {
+	GFLOPS    float64 `json:"gflops"`
+	CPUGFLOPS float64 `json:"cpu_gflops,omitempty"`
 }
 
 // Stage returns the stage called name, or nil.
@@ -149,6 +162,7 @@ func StagesHere() []string {
 // sizes bounds the work of the stages.
 type sizes struct {
 	gemmSeconds    float64 // least time of the GEMM loop
+	refSeconds     float64 // least time of the GEMM reading before each arithmetic stage
 	defPairs       int     // cnn train default: pairs of the epoch
 	paperPairs     int     // cnn train paper: at most this many pairs
 	inferPairs     int     // cnn infer paper
@@ -165,11 +179,11 @@ type sizes struct {
 
 func sizesFor(quick bool) sizes {
 	if quick {
-		return sizes{gemmSeconds: 0.2, defPairs: 1024, paperPairs: 256, inferPairs: 1024,
+		return sizes{gemmSeconds: 0.2, refSeconds: 0.05, defPairs: 1024, paperPairs: 256, inferPairs: 1024,
 			fastRows: 1, exactRows: 1, exactCols: 8, exactPaperCols: 2, aladSamples: 1024, aladPaper: 256, vaeSamples: 1024,
 			netEpochs: 1, scoreCellsCap: 4096}
 	}
-	return sizes{gemmSeconds: 1, defPairs: 8192, paperPairs: 8192, inferPairs: 16384,
+	return sizes{gemmSeconds: 1, refSeconds: 0.3, defPairs: 8192, paperPairs: 8192, inferPairs: 16384,
 		fastRows: 4, exactRows: 1, exactPaperCols: 32, aladSamples: 8192, aladPaper: 4096, vaeSamples: 8192, netEpochs: 4}
 }
 
@@ -233,6 +247,7 @@ type bencher struct {
 
 	t0   time.Time
 	cpu0 float64
+	ref  *Reading // the GEMM reading for the stage under way (beginMeasured)
 }
 
 // begin starts timing a stage.
@@ -241,6 +256,30 @@ func (b *bencher) begin() {
 	b.mem.reset()
 	b.cpu0 = b.cpuTime()
 	b.t0 = time.Now()
+}
+
+// beginMeasured starts timing an arithmetic stage, after reading the
+// roofline GEMM again (reference): the stage's share of the roofline is
+// over this reading. Readings of the same GEMM moved by up to 30% between
+// runs of one day on this kind of machine, and a stage minutes after the
+// "roofline" stage would carry the drift in its share.
+func (b *bencher) beginMeasured() {
+	b.reference()
+	b.begin()
+}
+
+// reference reads the roofline GEMM for refSeconds into b.ref and
+// Result.References.
+func (b *bencher) reference() {
+	run := b.gemmRunner(blas32.Gemm)
+	t0, c0 := time.Now(), b.cpuTime()
+	flops := gemmFor(run, t0, b.sz.refSeconds)
+	r := Reading{GFLOPS: flops / math.Max(time.Since(t0).Seconds(), 1e-9) / 1e9}
+	if c := b.cpuTime(); c0 > 0 && c > c0 {
+		r.CPUGFLOPS = flops / (c - c0) / 1e9
+	}
+	b.res.References = append(b.res.References, r)
+	b.ref = &b.res.References[len(b.res.References)-1]
 }
 
 // end records a stage that did items of work with flops FLOPs.
@@ -262,16 +301,22 @@ func (b *bencher) end(name, note string, items int64, unit string, flops float64
 				b.res.RooflineCPUGFLOPS = flops / st.CPUSeconds / 1e9
 			}
 		}
-		if b.res.RooflineGFLOPS > 0 {
-			st.Roofline = st.GFLOPS / b.res.RooflineGFLOPS
+		ref := Reading{GFLOPS: b.res.RooflineGFLOPS, CPUGFLOPS: b.res.RooflineCPUGFLOPS}
+		if b.ref != nil {
+			ref = *b.ref
+			st.Ref = &ref
+		}
+		if ref.GFLOPS > 0 {
+			st.Roofline = st.GFLOPS / ref.GFLOPS
 		}
 		if st.CPUSeconds > 0 {
 			st.CPUGFLOPS = flops / st.CPUSeconds / 1e9
-			if b.res.RooflineCPUGFLOPS > 0 {
-				st.CPURoofline = st.CPUGFLOPS / b.res.RooflineCPUGFLOPS
+			if ref.CPUGFLOPS > 0 {
+				st.CPURoofline = st.CPUGFLOPS / ref.CPUGFLOPS
 			}
 		}
 	}
+	b.ref = nil
 	st.HeapInuse, st.Sys = b.mem.peak()
 	b.res.Stages = append(b.res.Stages, st)
 	if b.opt.Log != nil {
@@ -431,9 +476,19 @@ func (b *bencher) gonumGemm() error {
 
 const gemmFLOPs = 2 * gemmM * gemmN * gemmK
 
+type gemmFunc func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
 // gemmLoop times gemm on the roofline shape for the stage's least time,
 // starting the stage clock, and returns the FLOPs done.
-func (b *bencher) gemmLoop(gemm func(tA, tB blas.Transpose, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)) float64 {
+func (b *bencher) gemmLoop(gemm gemmFunc) float64 {
+	run := b.gemmRunner(gemm)
+	b.begin()
+	return gemmFor(run, b.t0, b.sz.gemmSeconds)
+}
+
+// gemmRunner returns a run of gemm on random matrices of the roofline
+// shape, after one run to warm up.
+func (b *bencher) gemmRunner(gemm gemmFunc) func() {
 	a := make([]float32, gemmM*gemmK)
 	bm := make([]float32, gemmK*gemmN)
 	c := make([]float32, gemmM*gemmN)
@@ -444,10 +499,15 @@ func (b *bencher) gemmLoop(gemm func(tA, tB blas.Transpose, m, n, k int, alpha f
 		bm[i] = b.rng.Float32() - 0.5
 	}
 	run := func() { gemm(blas.NoTrans, blas.NoTrans, gemmM, gemmN, gemmK, 1, a, gemmK, bm, gemmN, 0, c, gemmN) }
-	run() // warm up
-	b.begin()
+	run()
+	return run
+}
+
+// gemmFor runs run in groups of 8 until seconds have passed since t0 and
+// returns the FLOPs done.
+func gemmFor(run func(), t0 time.Time, seconds float64) float64 {
 	n := 0
-	for time.Since(b.t0).Seconds() < b.sz.gemmSeconds {
+	for time.Since(t0).Seconds() < seconds {
 		for range 8 {
 			run()
 		}
@@ -492,7 +552,7 @@ func (b *bencher) trainCNN(name string, arch cnn.Arch, n int, note string) (*cnn
 			return nil, nil, fmt.Errorf("bench: %s: %s warm-up: %w", b.w.Name, name, err)
 		}
 	}
-	b.begin()
+	b.beginMeasured()
 	m, _, err := cnn.Train(b.ctx, pairs, empty, cnn.TrainConfig{Arch: arch, Epochs: 1}, b.rng, func(int, float64, float64) error {
 		b.mem.sample()
 		return nil
@@ -536,7 +596,7 @@ func (b *bencher) cnnInfer() error {
 		return fmt.Errorf("bench: %s: fewer than %d training pairs", b.w.Name, block)
 	}
 	sc.ScorePairs(dst, b.train.X[:block*d]) // first call allocates
-	b.begin()
+	b.beginMeasured()
 	done := 0
 	for done < n {
 		off := done % avail
@@ -570,7 +630,7 @@ func (b *bencher) detectBand(name string, exact bool, nrows, ncols int, m *cnn.M
 	pairs := detect.Pairs(sub, nil, &opt)
 	dst := grid.New(sub.Geom)
 	sc := m.NewScorer()
-	b.begin()
+	b.beginMeasured()
 	err := detect.Detect(b.ctx, dst, sub, sc, &opt, func(int, int) error {
 		b.mem.sample()
 		return nil
@@ -669,7 +729,7 @@ func (b *bencher) trainALAD(name string, arch alad.Arch, n, epochs int, note str
 			return nil, fmt.Errorf("bench: %s: %s warm-up: %w", b.w.Name, name, err)
 		}
 	}
-	b.begin()
+	b.beginMeasured()
 	m, _, err := alad.Train(b.ctx, x, d, cfg, b.rng, func(int, alad.Losses) error {
 		b.mem.sample()
 		return nil
@@ -719,7 +779,7 @@ func (b *bencher) scoreCells(score func(dst, x []float32)) int {
 	if b.sz.scoreCellsCap == 0 && n > 0 {
 		passes = max(1, (scoreMinCells+n-1)/n)
 	}
-	b.begin()
+	b.beginMeasured()
 	for range passes {
 		for lo := 0; lo < n; lo += block {
 			hi := min(lo+block, n)
@@ -753,7 +813,7 @@ func (b *bencher) vaeTrain() error {
 			return fmt.Errorf("bench: %s: vae train warm-up: %w", b.w.Name, err)
 		}
 	}
-	b.begin()
+	b.beginMeasured()
 	ep := b.sz.netEpochs
 	m, _, err := vae.Train(b.ctx, x, d, vae.Config{Epochs: ep, Batch: batch}, b.rng, func(int, vae.Losses) error {
 		b.mem.sample()

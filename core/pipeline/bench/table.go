@@ -25,6 +25,13 @@ func WriteTable(w io.Writer, native, wasm *Result) error {
 		sb.WriteString(" [quick]")
 	}
 	sb.WriteString("\n")
+	if len(native.References) > 0 {
+		fmt.Fprintf(&sb, "the roofline GEMM read again before each arithmetic stage, whose share is over that reading: %s", native.spread())
+		if wasm != nil && len(wasm.References) > 0 {
+			fmt.Fprintf(&sb, "; %s: %s", wasm.Platform, wasm.spread())
+		}
+		sb.WriteString("\n")
+	}
 	if _, err := io.WriteString(w, sb.String()); err != nil {
 		return err
 	}
@@ -151,6 +158,25 @@ func (r *Result) roofline() string {
 		return fmt.Sprintf("%.2f per cpu s (%.2f per wall s)", r.RooflineCPUGFLOPS, r.RooflineGFLOPS)
 	}
 	return fmt.Sprintf("%.2f per wall s", r.RooflineGFLOPS)
+}
+
+// spread formats the lowest and highest of the readings before the stages,
+// per CPU second where known.
+func (r *Result) spread() string {
+	lo, hi, unit := 0.0, 0.0, "per cpu s"
+	for i, ref := range r.References {
+		g := ref.CPUGFLOPS
+		if g <= 0 {
+			g, unit = ref.GFLOPS, "per wall s"
+		}
+		if i == 0 || g < lo {
+			lo = g
+		}
+		if i == 0 || g > hi {
+			hi = g
+		}
+	}
+	return fmt.Sprintf("%.2f-%.2f GFLOPS %s (%d readings)", lo, hi, unit, len(r.References))
 }
 
 func (s *Stage) cpuRate() float64 {
