@@ -8,3 +8,8 @@ package blas32
 func gemmBlockInPlace(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []float32, npan, j0, nb int, alpha float32, c []float32, ldc int) bool {
 	return false
 }
+
+// tileRows has an assembly kernel on amd64 only (kernel_amd64.go).
+func tileRows(kb int, r0, r1, bp, c0, c1, bias []float32, act byte, slope float32) bool {
+	return false
+}

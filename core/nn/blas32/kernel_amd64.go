@@ -25,6 +25,43 @@ var useAVX = cpuHasAVX()
 //go:noescape
 func kernelAVX(kb int, a0, a1 *float32, astep int, bp *float32, acc *[MR * NR]float32)
 
+// kernelAVXAct is kernelAVX followed by GemmRows' epilogue, written to the
+// columns of C at c0 and at c1 that mask selects (laneMasks): bias added
+// unless bias is nil, then act (0 none, actReLU, actLeaky with slope).
+// Done in Go, the epilogue took a third of the paper CNN's scoring
+// natively (go test -cpuprofile of cnn's BenchmarkScorePairs/paper).
+//
+//go:noescape
+func kernelAVXAct(kb int, a0, a1 *float32, astep int, bp *float32, c0, c1, bias *float32, mask *int32, act int, slope float32)
+
+// laneMasks[nr] selects the first nr of a tile's NR columns.
+var laneMasks = func() (m [NR + 1][NR]int32) {
+	for nr := range m {
+		for q := range nr {
+			m[nr][q] = -1
+		}
+	}
+	return m
+}()
+
+// tileRows writes the tile of rows r0 and r1 (kb values each) times the
+// packed B panel bp, with GemmRows' epilogue, into c0 and c1 (the tile's
+// len(c0) <= NR columns; c1 may be c0 when r1 is r0, a last single row),
+// and reports true; false, doing nothing, without AVX.
+func tileRows(kb int, r0, r1, bp, c0, c1, bias []float32, act byte, slope float32) bool {
+	nr := len(c0)
+	if !useAVX || kb == 0 || nr == 0 || nr > NR || len(c1) != nr || (bias != nil && len(bias) != nr) {
+		return false
+	}
+	r0, r1, bp = r0[:kb], r1[:kb], bp[:kb*NR]
+	var bs *float32
+	if bias != nil {
+		bs = &bias[0]
+	}
+	kernelAVXAct(kb, &r0[0], &r1[0], 1, &bp[0], &c0[0], &c1[0], bs, &laneMasks[nr][0], int(act), slope)
+	return true
+}
+
 // kernel computes the MR×NR product of an A panel (kb×MR, packed) and a B
 // panel (kb×NR, packed) into acc (row-major MR×NR), overwriting it.
 func kernel(kb int, ap, bp []float32, acc *[MR * NR]float32) {

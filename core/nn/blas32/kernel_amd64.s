@@ -44,3 +44,104 @@ loop:
 	VMOVUPS Y3, 96(DX)
 	VZEROUPPER
 	RET
+
+// func kernelAVXAct(kb int, a0, a1 *float32, astep int, bp *float32, c0, c1, bias *float32, mask *int32, act int, slope float32)
+// kernelAVX's two rows of 16 sums, then GemmRows' epilogue written to the
+// rows c0 and c1 of C, in the lanes the 16 values at mask select (all ones
+// for the first nr columns): the bias added where bias is not nil (none
+// added otherwise, so -0 stays), then act 1 (ReLU: v < 0 becomes 0) or 2
+// (leaky: v < 0 becomes v*slope); -0 and NaNs compare false and pass
+// unchanged, as in ReLU and Leaky. Masked loads and stores touch only the
+// selected columns of bias and C.
+TEXT ·kernelAVXAct(SB), NOSPLIT, $0-84
+	MOVQ kb+0(FP), CX
+	MOVQ a0+8(FP), SI
+	MOVQ a1+16(FP), R8
+	MOVQ astep+24(FP), R9
+	SHLQ $2, R9
+	MOVQ bp+32(FP), DI
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+
+actloop:
+	VMOVUPS      (DI), Y4
+	VMOVUPS      32(DI), Y5
+	VBROADCASTSS (SI), Y6
+	VBROADCASTSS (R8), Y7
+	VMULPS       Y4, Y6, Y8
+	VMULPS       Y5, Y6, Y9
+	VMULPS       Y4, Y7, Y10
+	VMULPS       Y5, Y7, Y11
+	VADDPS       Y8, Y0, Y0
+	VADDPS       Y9, Y1, Y1
+	VADDPS       Y10, Y2, Y2
+	VADDPS       Y11, Y3, Y3
+	ADDQ         R9, SI
+	ADDQ         R9, R8
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          actloop
+
+	MOVQ    mask+64(FP), BX
+	VMOVUPS (BX), Y12
+	VMOVUPS 32(BX), Y13
+	MOVQ    bias+56(FP), AX
+	TESTQ   AX, AX
+	JZ      act
+	VMASKMOVPS (AX), Y12, Y4
+	VMASKMOVPS 32(AX), Y13, Y5
+	VADDPS     Y4, Y0, Y0
+	VADDPS     Y5, Y1, Y1
+	VADDPS     Y4, Y2, Y2
+	VADDPS     Y5, Y3, Y3
+
+act:
+	MOVQ act+72(FP), BX
+	VXORPS Y6, Y6, Y6
+	CMPQ BX, $1
+	JEQ  relu
+	CMPQ BX, $2
+	JEQ  leaky
+	JMP  store
+
+relu:
+	// v &^ (v < 0): the negative numbers, -Inf included, become +0.
+	VCMPPS  $0x11, Y6, Y0, Y7
+	VANDNPS Y0, Y7, Y0
+	VCMPPS  $0x11, Y6, Y1, Y7
+	VANDNPS Y1, Y7, Y1
+	VCMPPS  $0x11, Y6, Y2, Y7
+	VANDNPS Y2, Y7, Y2
+	VCMPPS  $0x11, Y6, Y3, Y7
+	VANDNPS Y3, Y7, Y3
+	JMP     store
+
+leaky:
+	// (v < 0) ? v*slope : v.
+	VBROADCASTSS slope+80(FP), Y8
+	VCMPPS       $0x11, Y6, Y0, Y7
+	VMULPS       Y8, Y0, Y9
+	VBLENDVPS    Y7, Y9, Y0, Y0
+	VCMPPS       $0x11, Y6, Y1, Y7
+	VMULPS       Y8, Y1, Y9
+	VBLENDVPS    Y7, Y9, Y1, Y1
+	VCMPPS       $0x11, Y6, Y2, Y7
+	VMULPS       Y8, Y2, Y9
+	VBLENDVPS    Y7, Y9, Y2, Y2
+	VCMPPS       $0x11, Y6, Y3, Y7
+	VMULPS       Y8, Y3, Y9
+	VBLENDVPS    Y7, Y9, Y3, Y3
+
+store:
+	// Row 1 after row 0: with c1 = c0 (a last, single row, whose a1 is
+	// a0) the same values are written twice.
+	MOVQ       c0+40(FP), DX
+	MOVQ       c1+48(FP), R10
+	VMASKMOVPS Y0, Y12, (DX)
+	VMASKMOVPS Y1, Y13, 32(DX)
+	VMASKMOVPS Y2, Y12, (R10)
+	VMASKMOVPS Y3, Y13, 32(R10)
+	VZEROUPPER
+	RET

@@ -3,6 +3,7 @@
 package blas32
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -42,6 +43,57 @@ func TestKernelAVXBitIdentical(t *testing.T) {
 			useAVX = true
 			if got != want {
 				t.Errorf("kb %d, rows %v: AVX %v, portable %v", kb, rows, got, want)
+			}
+		}
+	}
+}
+
+// GemmRows' assembly epilogue (kernelAVXAct: bias, ReLU or leaky, written
+// to C) gives the portable path's bits, NaN, infinities and -0 included.
+func TestGemmRowsAVXBitIdentical(t *testing.T) {
+	if !cpuHasAVX() {
+		t.Skip("no AVX on this CPU")
+	}
+	defer func() { useAVX = cpuHasAVX() }()
+	rng := rand.New(rand.NewPCG(5, 6))
+	const m, n, k = 7, 2*NR + 5, 37 // an odd last row, a partial last panel (masked loads and stores)
+	a := make([]float32, m*k)
+	for i := range a {
+		a[i] = float32(rng.NormFloat64())
+	}
+	for i := range k { // row 3 is zero: its outputs are the bias itself
+		a[3*k+i] = 0
+	}
+	b := make([]float32, k*n)
+	for i := range b {
+		b[i] = float32(rng.NormFloat64())
+	}
+	var pb PackedB
+	pb.Pack(k, n, b, n, false)
+	bias := make([]float32, n)
+	for i := range bias {
+		bias[i] = float32(rng.NormFloat64())
+	}
+	nan, inf := float32(math.NaN()), float32(math.Inf(1))
+	copy(bias, []float32{nan, -inf, inf, float32(math.Copysign(0, -1)), 0, -1e-40, 1e-40})
+	aOff := make([]int, m)
+	cOff := make([]int, m)
+	for i := range aOff {
+		aOff[i] = i * k
+		cOff[i] = (m - 1 - i) * (n + 3)
+	}
+	for _, bs := range [][]float32{nil, bias} {
+		for _, act := range []byte{0, actReLU, actLeaky} {
+			var c [2][]float32
+			for v, avx := range []bool{true, false} {
+				useAVX = avx
+				c[v] = make([]float32, m*(n+3))
+				gemmRows(c[v], cOff, a, aOff, &pb, bs, act, 0.2)
+			}
+			for i := range c[0] {
+				if math.Float32bits(c[0][i]) != math.Float32bits(c[1][i]) {
+					t.Fatalf("bias %v, act %d, C[%d]: assembly %v, portable %v", bs != nil, act, i, c[0][i], c[1][i])
+				}
 			}
 		}
 	}

@@ -88,9 +88,22 @@ func gemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias
 			r1 = a[aOff[i+1] : aOff[i+1]+k]
 		}
 		for jp := 0; jp < npan; jp++ {
-			kernelRows(k, r0, r1, b.data[jp*k*NR:(jp+1)*k*NR], &acc)
+			bp := b.data[jp*k*NR : (jp+1)*k*NR]
 			j := jp * NR
 			nr := min(NR, n-j)
+			var bs []float32
+			if bias != nil {
+				bs = bias[j : j+nr]
+			}
+			c0 := c[cOff[i]+j : cOff[i]+j+nr]
+			c1 := c0
+			if mr == MR {
+				c1 = c[cOff[i+1]+j : cOff[i+1]+j+nr]
+			}
+			if tileRows(k, r0, r1, bp, c0, c1, bs, act, slope) {
+				continue
+			}
+			kernelRows(k, r0, r1, bp, &acc)
 			for r := 0; r < mr; r++ {
 				row := c[cOff[i+r]+j : cOff[i+r]+j+nr]
 				ar := acc[r*NR : r*NR+nr]
