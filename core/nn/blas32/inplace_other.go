@@ -13,3 +13,8 @@ func gemmBlockInPlace(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []fl
 func tileRows(kb int, r0, r1, bp, c0, c1, bias []float32, act byte, slope float32) bool {
 	return false
 }
+
+// rows4 has an AVX-512 kernel on amd64 only (kernel_amd64.go).
+func rows4(kb int, r *[4][]float32, b *PackedB, c *[4][]float32, bias []float32, act byte, slope float32) bool {
+	return false
+}

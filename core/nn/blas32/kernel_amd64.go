@@ -34,6 +34,50 @@ func kernelAVX(kb int, a0, a1 *float32, astep int, bp *float32, acc *[MR * NR]fl
 //go:noescape
 func kernelAVXAct(kb int, a0, a1 *float32, astep int, bp *float32, c0, c1, bias *float32, mask *int32, act int, slope float32)
 
+// kernelAVX512Act is kernelAVXAct for four rows of A read in place and one
+// B panel, on 16-lane AVX-512 registers (four accumulator chains of 16
+// lanes, twice kernelAVX's width): the same sums in the same order. mask
+// has bit q set for each column q to write.
+//
+//go:noescape
+func kernelAVX512Act(kb int, a0, a1, a2, a3, bp, c0, c1, c2, c3, bias *float32, mask, act int, slope float32)
+
+// kernelAVX512Acc is Gemm's tile on AVX-512: four rows of A (elements
+// astep float32s apart) times one B panel, then C += alpha*sum in the
+// columns of mask, in the order and roundings of Gemm's Go loop.
+//
+//go:noescape
+func kernelAVX512Acc(kb int, a0, a1, a2, a3 *float32, astep int, bp, c0, c1, c2, c3 *float32, mask int, alpha float32)
+
+// useAVX512 selects kernelAVX512Act for GemmRows (rows4) and
+// kernelAVX512Acc for Gemm (gemmBlockInPlace).
+var useAVX512 = cpu.X86.HasAVX512F
+
+// rows4 writes the four rows r (kb values each) times every panel of b,
+// with GemmRows' epilogue, into the rows c (b.N values each) and reports
+// true; false, doing nothing, without AVX-512.
+func rows4(kb int, r *[4][]float32, b *PackedB, c *[4][]float32, bias []float32, act byte, slope float32) bool {
+	if !useAVX512 || kb == 0 {
+		return false
+	}
+	n := b.N
+	for i := range 4 {
+		r[i] = r[i][:kb]
+		c[i] = c[i][:n]
+	}
+	for j := 0; j < n; j += NR {
+		nr := min(NR, n-j)
+		var bs *float32
+		if bias != nil {
+			bs = &bias[j : j+nr][0]
+		}
+		bp := b.data[j*kb : (j+NR)*kb]
+		kernelAVX512Act(kb, &r[0][0], &r[1][0], &r[2][0], &r[3][0], &bp[0],
+			&c[0][j], &c[1][j], &c[2][j], &c[3][j], bs, 1<<nr-1, int(act), slope)
+	}
+	return true
+}
+
 // laneMasks[nr] selects the first nr of a tile's NR columns.
 var laneMasks = func() (m [NR + 1][NR]int32) {
 	for nr := range m {
@@ -126,6 +170,20 @@ func gemmBlockInPlace(transA bool, a []float32, lda, i0, mb, p0, kb int, pb []fl
 	}
 	for ip := 0; ip < mb; ip += MR {
 		i := i0 + ip
+		if useAVX512 && mb-ip >= 4 {
+			// Four rows at once (two steps of the loop).
+			for jp := 0; jp < npan; jp++ {
+				j := j0 + jp*NR
+				nr := min(NR, j0+nb-j)
+				c0 := c[i*ldc+j : i*ldc+j+nr]
+				c1 := c[(i+1)*ldc+j : (i+1)*ldc+j+nr]
+				c2 := c[(i+2)*ldc+j : (i+2)*ldc+j+nr]
+				c3 := c[(i+3)*ldc+j : (i+3)*ldc+j+nr]
+				kernelAVX512Acc(kb, at(i), at(i+1), at(i+2), at(i+3), step, &pb[jp*kb*NR], &c0[0], &c1[0], &c2[0], &c3[0], 1<<nr-1, alpha)
+			}
+			ip += 4 - MR
+			continue
+		}
 		mr := min(MR, mb-ip)
 		a0 := at(i)
 		a1 := a0

@@ -145,3 +145,167 @@ store:
 	VMASKMOVPS Y3, Y13, 32(R10)
 	VZEROUPPER
 	RET
+
+// func kernelAVX512Act(kb int, a0, a1, a2, a3, bp, c0, c1, c2, c3, bias *float32, mask, act int, slope float32)
+// kernelAVXAct for four rows of A (a0..a3, kb values each, in place) and
+// one packed B panel of 16 columns, in 16-lane AVX-512 registers: four
+// independent accumulator chains of 16 lanes where kernelAVX has four of
+// 8. Each sum still runs over p in order, multiply and add rounded
+// separately, so the bits are those of the other kernels. mask holds a bit
+// per column to write (the first nr).
+TEXT ·kernelAVX512Act(SB), NOSPLIT, $0-108
+	MOVQ kb+0(FP), CX
+	MOVQ a0+8(FP), SI
+	MOVQ a1+16(FP), R8
+	MOVQ a2+24(FP), R10
+	MOVQ a3+32(FP), R11
+	MOVQ bp+40(FP), DI
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+
+loop512:
+	VMOVUPS      (DI), Z4
+	VBROADCASTSS (SI), Z5
+	VBROADCASTSS (R8), Z6
+	VBROADCASTSS (R10), Z7
+	VBROADCASTSS (R11), Z8
+	VMULPS       Z4, Z5, Z9
+	VMULPS       Z4, Z6, Z10
+	VMULPS       Z4, Z7, Z11
+	VMULPS       Z4, Z8, Z12
+	VADDPS       Z9, Z0, Z0
+	VADDPS       Z10, Z1, Z1
+	VADDPS       Z11, Z2, Z2
+	VADDPS       Z12, Z3, Z3
+	ADDQ         $4, SI
+	ADDQ         $4, R8
+	ADDQ         $4, R10
+	ADDQ         $4, R11
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          loop512
+
+	MOVQ  mask+88(FP), AX
+	KMOVW AX, K1
+	MOVQ  bias+80(FP), BX
+	TESTQ BX, BX
+	JZ    act512
+	VMOVUPS.Z (BX), K1, Z4
+	VADDPS    Z4, Z0, Z0
+	VADDPS    Z4, Z1, Z1
+	VADDPS    Z4, Z2, Z2
+	VADDPS    Z4, Z3, Z3
+
+act512:
+	MOVQ   act+96(FP), BX
+	VXORPS Z6, Z6, Z6
+	CMPQ   BX, $1
+	JEQ    relu512
+	CMPQ   BX, $2
+	JEQ    leaky512
+	JMP    store512
+
+relu512:
+	// The lanes with v < 0 (-Inf included; not -0 or NaN) become +0.
+	VCMPPS $0x11, Z6, Z0, K2
+	VXORPS Z0, Z0, K2, Z0
+	VCMPPS $0x11, Z6, Z1, K2
+	VXORPS Z1, Z1, K2, Z1
+	VCMPPS $0x11, Z6, Z2, K2
+	VXORPS Z2, Z2, K2, Z2
+	VCMPPS $0x11, Z6, Z3, K2
+	VXORPS Z3, Z3, K2, Z3
+	JMP    store512
+
+leaky512:
+	// The lanes with v < 0 become v*slope.
+	VBROADCASTSS slope+104(FP), Z7
+	VCMPPS       $0x11, Z6, Z0, K2
+	VMULPS       Z7, Z0, K2, Z0
+	VCMPPS       $0x11, Z6, Z1, K2
+	VMULPS       Z7, Z1, K2, Z1
+	VCMPPS       $0x11, Z6, Z2, K2
+	VMULPS       Z7, Z2, K2, Z2
+	VCMPPS       $0x11, Z6, Z3, K2
+	VMULPS       Z7, Z3, K2, Z3
+
+store512:
+	MOVQ    c0+48(FP), DX
+	VMOVUPS Z0, K1, (DX)
+	MOVQ    c1+56(FP), DX
+	VMOVUPS Z1, K1, (DX)
+	MOVQ    c2+64(FP), DX
+	VMOVUPS Z2, K1, (DX)
+	MOVQ    c3+72(FP), DX
+	VMOVUPS Z3, K1, (DX)
+	VZEROUPPER
+	RET
+
+// func kernelAVX512Acc(kb int, a0, a1, a2, a3 *float32, astep int, bp, c0, c1, c2, c3 *float32, mask int, alpha float32)
+// Gemm's tile on AVX-512: the sums of kernelAVX512Act for four rows of A
+// whose elements lie astep float32s apart, then C += alpha*sum in the
+// columns mask selects, as Gemm's Go loop after kernelAVX (the product
+// rounded, then the addition).
+TEXT ·kernelAVX512Acc(SB), NOSPLIT, $0-100
+	MOVQ kb+0(FP), CX
+	MOVQ a0+8(FP), SI
+	MOVQ a1+16(FP), R8
+	MOVQ a2+24(FP), R10
+	MOVQ a3+32(FP), R11
+	MOVQ astep+40(FP), R9
+	SHLQ $2, R9
+	MOVQ bp+48(FP), DI
+	VXORPS Z0, Z0, Z0
+	VXORPS Z1, Z1, Z1
+	VXORPS Z2, Z2, Z2
+	VXORPS Z3, Z3, Z3
+
+accloop512:
+	VMOVUPS      (DI), Z4
+	VBROADCASTSS (SI), Z5
+	VBROADCASTSS (R8), Z6
+	VBROADCASTSS (R10), Z7
+	VBROADCASTSS (R11), Z8
+	VMULPS       Z4, Z5, Z9
+	VMULPS       Z4, Z6, Z10
+	VMULPS       Z4, Z7, Z11
+	VMULPS       Z4, Z8, Z12
+	VADDPS       Z9, Z0, Z0
+	VADDPS       Z10, Z1, Z1
+	VADDPS       Z11, Z2, Z2
+	VADDPS       Z12, Z3, Z3
+	ADDQ         R9, SI
+	ADDQ         R9, R8
+	ADDQ         R9, R10
+	ADDQ         R9, R11
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          accloop512
+
+	MOVQ         mask+88(FP), AX
+	KMOVW        AX, K1
+	VBROADCASTSS alpha+96(FP), Z13
+	VMULPS       Z13, Z0, Z0
+	VMULPS       Z13, Z1, Z1
+	VMULPS       Z13, Z2, Z2
+	VMULPS       Z13, Z3, Z3
+	MOVQ         c0+56(FP), DX
+	VMOVUPS.Z    (DX), K1, Z4
+	VADDPS       Z0, Z4, Z4
+	VMOVUPS      Z4, K1, (DX)
+	MOVQ         c1+64(FP), DX
+	VMOVUPS.Z    (DX), K1, Z4
+	VADDPS       Z1, Z4, Z4
+	VMOVUPS      Z4, K1, (DX)
+	MOVQ         c2+72(FP), DX
+	VMOVUPS.Z    (DX), K1, Z4
+	VADDPS       Z2, Z4, Z4
+	VMOVUPS      Z4, K1, (DX)
+	MOVQ         c3+80(FP), DX
+	VMOVUPS.Z    (DX), K1, Z4
+	VADDPS       Z3, Z4, Z4
+	VMOVUPS      Z4, K1, (DX)
+	VZEROUPPER
+	RET

@@ -6,6 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"golang.org/x/sys/cpu"
+	"gonum.org/v1/gonum/blas"
 )
 
 // The AVX kernels give the portable loops' sums bit for bit (the same
@@ -54,7 +57,7 @@ func TestGemmRowsAVXBitIdentical(t *testing.T) {
 	if !cpuHasAVX() {
 		t.Skip("no AVX on this CPU")
 	}
-	defer func() { useAVX = cpuHasAVX() }()
+	defer func() { useAVX, useAVX512 = cpuHasAVX(), cpu.X86.HasAVX512F }()
 	rng := rand.New(rand.NewPCG(5, 6))
 	const m, n, k = 7, 2*NR + 5, 37 // an odd last row, a partial last panel (masked loads and stores)
 	a := make([]float32, m*k)
@@ -84,15 +87,62 @@ func TestGemmRowsAVXBitIdentical(t *testing.T) {
 	}
 	for _, bs := range [][]float32{nil, bias} {
 		for _, act := range []byte{0, actReLU, actLeaky} {
-			var c [2][]float32
-			for v, avx := range []bool{true, false} {
-				useAVX = avx
+			// AVX-512 (four rows at once, then AVX), AVX, then neither.
+			var c [3][]float32
+			for v, on := range [][2]bool{{true, true}, {true, false}, {false, false}} {
+				useAVX, useAVX512 = on[0], on[1] && cpu.X86.HasAVX512F
 				c[v] = make([]float32, m*(n+3))
 				gemmRows(c[v], cOff, a, aOff, &pb, bs, act, 0.2)
 			}
-			for i := range c[0] {
-				if math.Float32bits(c[0][i]) != math.Float32bits(c[1][i]) {
-					t.Fatalf("bias %v, act %d, C[%d]: assembly %v, portable %v", bs != nil, act, i, c[0][i], c[1][i])
+			for v, name := range []string{"AVX-512", "AVX"} {
+				for i := range c[v] {
+					if math.Float32bits(c[v][i]) != math.Float32bits(c[2][i]) {
+						t.Fatalf("bias %v, act %d, C[%d]: %s %v, portable %v", bs != nil, act, i, name, c[v][i], c[2][i])
+					}
+				}
+			}
+		}
+	}
+}
+
+// Gemm on AVX-512 (four rows at once), on AVX and on the portable loops
+// gives the same bits, in every transposition, over two depth blocks (C
+// accumulates the second) and a partial last panel.
+func TestGemmAVXBitIdentical(t *testing.T) {
+	if !cpuHasAVX() {
+		t.Skip("no AVX on this CPU")
+	}
+	defer func() { useAVX, useAVX512 = cpuHasAVX(), cpu.X86.HasAVX512F }()
+	rng := rand.New(rand.NewPCG(7, 8))
+	const m, n, k = 13, 2*NR + 7, kc + 45
+	a := make([]float32, m*k)
+	b := make([]float32, k*n)
+	c0 := make([]float32, m*n)
+	for _, s := range [][]float32{a, b, c0} {
+		for i := range s {
+			s[i] = float32(rng.NormFloat64())
+		}
+	}
+	for _, tA := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+		for _, tB := range []blas.Transpose{blas.NoTrans, blas.Trans} {
+			lda, ldb := k, n
+			if tA == blas.Trans {
+				lda = m
+			}
+			if tB == blas.Trans {
+				ldb = k
+			}
+			var c [3][]float32
+			for v, on := range [][2]bool{{true, true}, {true, false}, {false, false}} {
+				useAVX, useAVX512 = on[0], on[1] && cpu.X86.HasAVX512F
+				c[v] = append([]float32(nil), c0...)
+				Gemm(tA, tB, m, n, k, 0.7, a, lda, b, ldb, 0.3, c[v], n)
+			}
+			for v, name := range []string{"AVX-512", "AVX"} {
+				for i := range c[v] {
+					if math.Float32bits(c[v][i]) != math.Float32bits(c[2][i]) {
+						t.Fatalf("%c%c C[%d]: %s %v, portable %v", tA, tB, i, name, c[v][i], c[2][i])
+					}
 				}
 			}
 		}

@@ -80,7 +80,18 @@ func gemmRows(c []float32, cOff []int, a []float32, aOff []int, b *PackedB, bias
 	m := len(aOff)
 	npan := (n + NR - 1) / NR
 	var acc [MR * NR]float32
+	var r4, c4 [4][]float32
 	for i := 0; i < m; i += MR {
+		if m-i >= 4 {
+			// Four rows at once on AVX-512 (two steps of the loop).
+			for q := range 4 {
+				r4[q], c4[q] = a[aOff[i+q]:aOff[i+q]+k], c[cOff[i+q]:cOff[i+q]+n]
+			}
+			if rows4(k, &r4, b, &c4, bias, act, slope) {
+				i += 4 - MR
+				continue
+			}
+		}
 		mr := min(MR, m-i)
 		r0 := a[aOff[i] : aOff[i]+k]
 		r1 := r0
