@@ -49,10 +49,11 @@
 // generator/encoder step, of the discriminators' weights), so for ALAD's
 // training the count exceeds the multiply-adds done. Stage.Roofline is the
 // stage's GFLOPS over the GFLOPS of the roofline GEMM read again just
-// before the stage (Stage.Ref, all of them in Result.References): the
-// share of the machine's tuned single-thread float32 product speed that
-// the stage reaches, against a reading that the machine's drift over the
-// run has not moved away from the stage's.
+// before and just after the stage, the higher of the two (Stage.Ref; every
+// reading in Result.References): the share of the machine's tuned
+// single-thread float32 product speed that the stage reaches, against a
+// reading that the machine's drift over the run has not moved away from
+// the stage's, and that one slow moment does not lower.
 //
 // # Memory
 //

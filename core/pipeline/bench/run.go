@@ -63,9 +63,10 @@ type Stage struct {
 	// are not arithmetic-bound) and the resulting GFLOPS.
 	FLOPs  float64 `json:"flops,omitempty"`
 	GFLOPS float64 `json:"gflops,omitempty"`
-	// Roofline is GFLOPS over the roofline GEMM's GFLOPS read just before
-	// the stage (Ref; the "roofline" stage's own reading for the stages
-	// that have none). CPUGFLOPS and CPURoofline are the same per CPU
+	// Roofline is GFLOPS over the roofline GEMM's GFLOPS read around the
+	// stage (Ref: the higher of the readings just before and just after
+	// it; the "roofline" stage's own reading for the stages that have
+	// none). CPUGFLOPS and CPURoofline are the same per CPU
 	// second.
 	Roofline    float64  `json:"roofline,omitempty"`
 	CPUGFLOPS   float64  `json:"cpu_gflops,omitempty"`
@@ -109,8 +110,9 @@ type Result struct {
 	// stage.
 	RooflineGFLOPS    float64 `json:"roofline_gflops"`
 	RooflineCPUGFLOPS float64 `json:"roofline_cpu_gflops,omitempty"`
-	// References are the readings of the same GEMM taken just before each
-	// arithmetic stage (Stage.Ref), in order.
+	// References are the readings of the same GEMM taken just before and
+	// just after each arithmetic stage, in order (Stage.Ref is the higher
+	// of a stage's two).
 	References []Reading `json:"references,omitempty"`
 	Stages     []Stage   `json:"stages"`
 	// Seconds is the wall-clock time of the whole run; HeapInuse and Sys
@@ -247,7 +249,7 @@ type bencher struct {
 
 	t0   time.Time
 	cpu0 float64
-	ref  *Reading // the GEMM reading for the stage under way (beginMeasured)
+	ref  *Reading // the GEMM reading before the stage under way (beginMeasured)
 }
 
 // begin starts timing a stage.
@@ -259,18 +261,22 @@ func (b *bencher) begin() {
 }
 
 // beginMeasured starts timing an arithmetic stage, after reading the
-// roofline GEMM again (reference): the stage's share of the roofline is
-// over this reading. Readings of the same GEMM moved by up to 30% between
-// runs of one day on this kind of machine, and a stage minutes after the
-// "roofline" stage would carry the drift in its share.
+// roofline GEMM again; end reads it once more, and the stage's share of the
+// roofline is over the higher of the two readings. Readings of the same
+// GEMM moved by up to 30% between runs of one day on this kind of
+// machine, so a stage minutes after the "roofline" stage would carry the
+// drift in its share; and one reading of 0.3 s now and then comes out far
+// below its neighbours (57 GFLOPS among readings of 82-90 in one run), so
+// the higher of the two around the stage keeps a slow moment from raising
+// the stage's share.
 func (b *bencher) beginMeasured() {
-	b.reference()
+	b.ref = b.reference()
 	b.begin()
 }
 
-// reference reads the roofline GEMM for refSeconds into b.ref and
-// Result.References.
-func (b *bencher) reference() {
+// reference reads the roofline GEMM for refSeconds and appends the reading
+// to Result.References.
+func (b *bencher) reference() *Reading {
 	run := b.gemmRunner(blas32.Gemm)
 	t0, c0 := time.Now(), b.cpuTime()
 	flops := gemmFor(run, t0, b.sz.refSeconds)
@@ -279,7 +285,16 @@ func (b *bencher) reference() {
 		r.CPUGFLOPS = flops / (c - c0) / 1e9
 	}
 	b.res.References = append(b.res.References, r)
-	b.ref = &b.res.References[len(b.res.References)-1]
+	return &r
+}
+
+// higher returns the reading of r and q with the higher speed per CPU
+// second (per wall-clock second where the CPU time is unknown).
+func higher(r, q *Reading) *Reading {
+	if q.CPUGFLOPS > r.CPUGFLOPS || (r.CPUGFLOPS == 0 && q.GFLOPS > r.GFLOPS) {
+		return q
+	}
+	return r
 }
 
 // end records a stage that did items of work with flops FLOPs.
@@ -287,6 +302,10 @@ func (b *bencher) end(name, note string, items int64, unit string, flops float64
 	sec := time.Since(b.t0).Seconds()
 	cpu := b.cpuTime()
 	st := Stage{Name: name, Note: note, Items: items, Unit: unit, Seconds: sec, FLOPs: flops}
+	st.HeapInuse, st.Sys = b.mem.peak()
+	if b.ref != nil {
+		b.ref = higher(b.ref, b.reference())
+	}
 	if b.cpu0 > 0 && cpu > b.cpu0 {
 		st.CPUSeconds = cpu - b.cpu0
 		st.CPURate = float64(items) / st.CPUSeconds
@@ -317,7 +336,6 @@ func (b *bencher) end(name, note string, items int64, unit string, flops float64
 		}
 	}
 	b.ref = nil
-	st.HeapInuse, st.Sys = b.mem.peak()
 	b.res.Stages = append(b.res.Stages, st)
 	if b.opt.Log != nil {
 		fmt.Fprintf(b.opt.Log, "bench %s: %-16s %8.3f s  %s\n", b.res.Workload, name, st.Seconds, formatRate(st.Rate, unit))

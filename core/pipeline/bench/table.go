@@ -26,7 +26,7 @@ func WriteTable(w io.Writer, native, wasm *Result) error {
 	}
 	sb.WriteString("\n")
 	if len(native.References) > 0 {
-		fmt.Fprintf(&sb, "the roofline GEMM read again before each arithmetic stage, whose share is over that reading: %s", native.spread())
+		fmt.Fprintf(&sb, "the roofline GEMM read again before and after each arithmetic stage, whose share is over the higher of its two readings: %s", native.spread())
 		if wasm != nil && len(wasm.References) > 0 {
 			fmt.Fprintf(&sb, "; %s: %s", wasm.Platform, wasm.spread())
 		}
