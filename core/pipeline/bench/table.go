@@ -160,7 +160,7 @@ func (r *Result) roofline() string {
 	return fmt.Sprintf("%.2f per wall s", r.RooflineGFLOPS)
 }
 
-// spread formats the lowest and highest of the readings before the stages,
+// spread formats the lowest and highest of the readings around the stages,
 // per CPU second where known.
 func (r *Result) spread() string {
 	lo, hi, unit := 0.0, 0.0, "per cpu s"
