@@ -164,7 +164,7 @@ func StagesHere() []string {
 // sizes bounds the work of the stages.
 type sizes struct {
 	gemmSeconds    float64 // least time of the GEMM loop
-	refSeconds     float64 // least time of the GEMM reading before each arithmetic stage
+	refSeconds     float64 // least time of each GEMM reading around an arithmetic stage
 	defPairs       int     // cnn train default: pairs of the epoch
 	paperPairs     int     // cnn train paper: at most this many pairs
 	inferPairs     int     // cnn infer paper
@@ -247,9 +247,10 @@ type bencher struct {
 	aladM    *alad.Model
 	vaeM     *vae.Model
 
-	t0   time.Time
-	cpu0 float64
-	ref  *Reading // the GEMM reading before the stage under way (beginMeasured)
+	t0     time.Time
+	cpu0   float64
+	ref    *Reading // the GEMM reading before the stage under way (beginMeasured)
+	refRun func()   // the readings' GEMM (reference)
 }
 
 // begin starts timing a stage.
@@ -275,11 +276,16 @@ func (b *bencher) beginMeasured() {
 }
 
 // reference reads the roofline GEMM for refSeconds and appends the reading
-// to Result.References.
+// to Result.References. Its matrices are made once, on the first reading,
+// so that the readings draw nothing more from the run's random stream.
 func (b *bencher) reference() *Reading {
-	run := b.gemmRunner(blas32.Gemm)
+	if b.refRun == nil {
+		b.refRun = b.gemmRunner(blas32.Gemm)
+	} else {
+		b.refRun() // warm up, as gemmRunner does
+	}
 	t0, c0 := time.Now(), b.cpuTime()
-	flops := gemmFor(run, t0, b.sz.refSeconds)
+	flops := gemmFor(b.refRun, t0, b.sz.refSeconds)
 	r := Reading{GFLOPS: flops / math.Max(time.Since(t0).Seconds(), 1e-9) / 1e9}
 	if c := b.cpuTime(); c0 > 0 && c > c0 {
 		r.CPUGFLOPS = flops / (c - c0) / 1e9
